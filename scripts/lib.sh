@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings and helpers for the cowctx scripts. Sourced, not run.
+#
+# Everything heavy lives in one cache folder outside the repo, so that a
+# fresh clone (CI's, or a second developer's) finds the warm toolchain,
+# base tree, ccache and build outputs:
+#
+#   $COWCTX_CACHE/root        Debian sid root: toolchain and guest rootfs
+#   $COWCTX_CACHE/base.tar.xz verified copy of the base tarball (if fetched)
+#   $COWCTX_CACHE/linux       kernel git repo; base commit tagged
+#                             $COWCTX_BASE_TAG, work branch "cowctx"
+#   $COWCTX_CACHE/baseline    git worktree of the base (unpatched kernel)
+#   $COWCTX_CACHE/fresh       scratch worktree for "applies to a fresh base"
+#   $COWCTX_CACHE/ccache      compiler cache
+#   <tree>/.out-<variant>     build outputs (a direct subdirectory of the
+#                             source tree, so kbuild uses srctree=.. and
+#                             ccache hits across trees)
+
+set -o pipefail
+
+COWCTX_CACHE=${COWCTX_CACHE:-$HOME/.cache/cowctx}
+COWCTX_BASE_VERSION=7.2.8
+COWCTX_BASE_TAG=cowctx-base
+COWCTX_BASE_SHA256=08f058f9de8d487e32a5c9e2855ee7e35bee1a047e77d37ba797d734c0cc07b3
+COWCTX_ROOT=$COWCTX_CACHE/root
+COWCTX_LINUX=$COWCTX_CACHE/linux
+COWCTX_BASELINE=$COWCTX_CACHE/baseline
+COWCTX_FRESH=$COWCTX_CACHE/fresh
+COWCTX_BRANCH=cowctx
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED=${COWCTX_SHARED:-$REPO/../shared}
+
+# Name of the kernel option this series adds.
+COWCTX_OPTION=CONFIG_ANON_COW_CONTEXT
+
+die() { echo "error: $*" >&2; exit 1; }
+note() { echo "== $*"; }
+
+need_host_tool() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 ||
+			die "host tool '$t' not found (install it, e.g. apt-get install $t)"
+	done
+}
+
+need_setup() {
+	[ -f "$COWCTX_ROOT/.cowctx-stamp" ] ||
+		die "toolchain root $COWCTX_ROOT missing: run scripts/setup first"
+	git -C "$COWCTX_LINUX" rev-parse -q --verify "refs/tags/$COWCTX_BASE_TAG" >/dev/null 2>&1 ||
+		die "base tree $COWCTX_LINUX (tag $COWCTX_BASE_TAG) missing: run scripts/setup first"
+}
+
+# Run a command inside the sid root, in a private mount namespace, with
+# the cache and the repo visible at their usual paths. The machine's own
+# rustup toolchain is never on PATH in there.
+inroot() {
+	local cmd=$1 cwd=${INROOT_CWD:-$PWD}
+	unshare --mount --propagation private -- bash -c '
+		set -e
+		root=$1 cache=$2 repo=$3 shared=$4 cwd=$5 cmd=$6
+		mount -t proc proc "$root/proc"
+		mount --rbind /sys "$root/sys"
+		mount --rbind /dev "$root/dev"
+		mount -t tmpfs tmpfs "$root/tmp"
+		for d in "$cache" "$repo" "$shared"; do
+			[ -d "$d" ] || continue
+			mkdir -p "$root$d"
+			mount --bind "$d" "$root$d"
+		done
+		exec chroot "$root" /usr/bin/env -i \
+			HOME=/root TERM=${TERM:-dumb} LANG=C.UTF-8 \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			CCACHE_DIR="$cache/ccache" CCACHE_BASEDIR="$cache" \
+			CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=8G \
+			COWCTX_CACHE="$cache" CI="${CI:-}" \
+			bash -c "cd \"$cwd\" && $cmd"
+	' inroot "$COWCTX_ROOT" "$COWCTX_CACHE" "$REPO" "$(cd "$SHARED" 2>/dev/null && pwd || echo /nonexistent)" "$cwd" "$cmd"
+}
+
+# The series, in order, as listed in the repo's "series" file.
+series_files() {
+	[ -f "$REPO/series" ] || die "no 'series' file in $REPO"
+	grep -v -e '^#' -e '^[[:space:]]*$' "$REPO/series"
+}

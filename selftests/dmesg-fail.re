@@ -1,0 +1,27 @@
+# Python regular expressions: a dmesg line matching any of them fails vmtest.
+WARNING:
+BUG:
+Oops
+general protection fault
+Kernel panic
+kernel BUG at
+possible circular locking
+possible recursive locking
+inconsistent lock state
+INFO: possible irq lock inversion
+suspicious RCU usage
+lockdep
+KASAN:
+UBSAN:
+kmemleak: \d+ new suspected memory leaks
+unreferenced object
+INFO: task .* blocked for more than
+rcu: INFO: rcu_.* (self-)?detected stall
+Call Trace:
+refcount_t:
+list_add corruption
+list_del corruption
+page dumped because
+bad page state
+BAD page state
+cow_context: .*mismatch

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the virtme-ng guest (started by scripts/vmtest).
+# usage: guest-run.sh RESULTS_DIR SELFTESTS_BIN_DIR PLAN [NAME...]
+# For each test of PLAN (all, or the NAMEs given): RESULTS_DIR/NAME.log
+# (output) and RESULTS_DIR/NAME.rc (exit status); then dmesg.txt and done.
+res=$1 bin=$2 plan=$3
+shift 3
+only=" $* "
+
+# Swap on zram, so that MADV_PAGEOUT and the swapped-out variants work.
+if [ -e /sys/block/zram0/disksize ]; then
+	echo 1G >/sys/block/zram0/disksize &&
+	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
+	echo "guest: zram swap setup failed" >>"$res/guest.log"
+else
+	echo "guest: no zram device" >>"$res/guest.log"
+fi
+# hugetlb pages for cow and uffd's hugetlb variants (32 x 2 MiB per node).
+echo 64 >/proc/sys/vm/nr_hugepages 2>/dev/null
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+{
+	echo "nodes: $(ls -d /sys/devices/system/node/node* | wc -l)"
+	echo "swap: $(tail -n +2 /proc/swaps | wc -l)"
+	echo "hugepages: $(cat /proc/sys/vm/nr_hugepages)"
+	uname -a
+} >>"$res/guest.log"
+
+# Tests create files in their working directory and some exec themselves
+# as ./NAME: run them from a tmpfs copy of the selftests folder.
+work=$(mktemp -d /tmp/mmtests.XXXXXX) && cp -a "$bin/." "$work/" && cd "$work" || {
+	echo "guest: cannot prepare a writable test folder" >>"$res/guest.log"
+	exit 1
+}
+while read -r name tmo policy cmd; do
+	case "$name" in ''|'#'*) continue ;; esac
+	[ "$only" = "  " ] || [[ $only == *" $name "* ]] || continue
+	echo "guest: running $name" >/dev/kmsg
+	start=$(date +%s)
+	timeout -k 10 "$tmo" bash -c "./$cmd" </dev/null >"$res/$name.log" 2>&1
+	echo $? >"$res/$name.rc"
+	echo $(($(date +%s) - start)) >"$res/$name.time"
+done <"$plan"
+dmesg >"$res/dmesg.txt"
+grep -E '^(Node|MemTotal|SwapTotal)' /proc/meminfo >>"$res/guest.log" 2>/dev/null
+echo done >"$res/done"
