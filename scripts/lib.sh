@@ -84,3 +84,23 @@ series_files() {
 	[ -f "$REPO/series" ] || die "no 'series' file in $REPO"
 	grep -v -e '^#' -e '^[[:space:]]*$' "$REPO/series"
 }
+
+# Header fields of cover-letter.txt ("Subject:", "Version:", "Change-Id:"
+# lines up to the first blank line; the cover letter's body follows).
+cover_field() {
+	[ -f "$REPO/cover-letter.txt" ] || die "missing cover-letter.txt"
+	sed -n "1,/^\$/s/^$1:[[:space:]]*//p" "$REPO/cover-letter.txt" | head -1
+}
+cover_body() { sed '1,/^$/d' "$REPO/cover-letter.txt"; }
+# Validate cover-letter.txt; print the subject prefix (PATCH or PATCH vN).
+cover_prefix() {
+	local s v c
+	s=$(cover_field Subject) v=$(cover_field Version) c=$(cover_field Change-Id)
+	[ -n "$s" ] || die "cover-letter.txt: no 'Subject:' header line"
+	[[ $v =~ ^[1-9][0-9]*$ ]] || die "cover-letter.txt: 'Version:' must be a number, not '$v'"
+	[ -n "$c" ] || die "cover-letter.txt: no 'Change-Id:' header line"
+	if [ "$v" -gt 1 ] && ! cover_body | grep -q "^Changes in v$v"; then
+		die "cover-letter.txt: version $v needs a 'Changes in v$v' section below the '---' line"
+	fi
+	if [ "$v" -gt 1 ]; then echo "PATCH v$v"; else echo PATCH; fi
+}
