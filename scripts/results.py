@@ -141,6 +141,16 @@ def main():
     else:
         report("ok", "dmesg", "no WARN/BUG/lockdep/KASAN report")
 
+    # (d) kmemleak, on debug kernels
+    kml = os.path.join(res, "kmemleak.txt")
+    if os.path.exists(kml):
+        leaks = read(kml).count("unreferenced object")
+        if leaks:
+            first = [l for l in read(kml).splitlines() if l.strip().startswith("[<")][:3]
+            report("FAIL", "kmemleak", f"{leaks} suspected leaks, first: {' '.join(x.strip() for x in first)[:120]}")
+        else:
+            report("ok", "kmemleak", "no suspected leak after the tests")
+
     print("\n".join(lines))
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0

@@ -49,6 +49,13 @@ while read -r name tmo policy cmd; do
 	echo $rc >"$res/$name.rc"
 	echo $(($(date +%s) - start)) >"$res/$name.time"
 done <"$plan"
+# Debug kernels (scripts/build --debug): one kmemleak scan after the tests.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >"$res/kmemleak.txt"
+fi
 dmesg >"$res/dmesg.txt"
 grep -E '^(Node|MemTotal|SwapTotal)' /proc/meminfo >>"$res/guest.log" 2>/dev/null
 echo done >"$res/done"
