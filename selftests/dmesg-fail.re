@@ -10,7 +10,8 @@ possible recursive locking
 inconsistent lock state
 INFO: possible irq lock inversion
 suspicious RCU usage
-lockdep
+turning off the locking correctness validator
+DEBUG_LOCKS_WARN_ON
 KASAN:
 UBSAN:
 kmemleak: \d+ new suspected memory leaks
