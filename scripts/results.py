@@ -121,12 +121,6 @@ def main():
             report("FAIL" if policy == "run" else "SKIP", f"selftest/{name}",
                    d + " (skipped" + (", but must run)" if policy == "run" else ")"))
         elif rc == 0:
-            first = read(os.path.join(res, name + ".first.rc")).strip()
-            if first:
-                flog = read(os.path.join(res, name + ".first.log")).strip().splitlines()
-                errs = [l for l in flog if "ERROR" in l or l.startswith("not ok")]
-                why = (errs or flog or ["no output"])[-1].strip()[:80]
-                d += f" (FLAKY: passed on retry; first run exit {first}: {why})"
             report("ok", f"selftest/{name}", d)
         else:
             report("FAIL", f"selftest/{name}", d + f" (exit {rc})")

@@ -38,15 +38,7 @@ while read -r name tmo policy cmd; do
 	echo "guest: running $name" >/dev/kmsg
 	start=$(date +%s)
 	timeout -k 10 "$tmo" bash -c "./$cmd" </dev/null >"$res/$name.log" 2>&1
-	rc=$?
-	if [ $rc != 0 ] && [ $rc != 4 ] && [ "$policy" = retry ]; then
-		mv "$res/$name.log" "$res/$name.first.log"
-		echo $rc >"$res/$name.first.rc"
-		echo "guest: retrying $name" >/dev/kmsg
-		timeout -k 10 "$tmo" bash -c "./$cmd" </dev/null >"$res/$name.log" 2>&1
-		rc=$?
-	fi
-	echo $rc >"$res/$name.rc"
+	echo $? >"$res/$name.rc"
 	echo $(($(date +%s) - start)) >"$res/$name.time"
 done <"$plan"
 # Debug kernels (scripts/build --debug): one kmemleak scan after the tests.
