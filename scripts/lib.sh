@@ -104,3 +104,16 @@ cover_prefix() {
 	fi
 	if [ "$v" -gt 1 ]; then echo "PATCH v$v"; else echo PATCH; fi
 }
+
+# Reset the scratch worktree $COWCTX_FRESH to the bare base (creating it if
+# needed), keeping its build outputs (.out-*).
+fresh_worktree() {
+	if [ ! -e "$COWCTX_FRESH/.git" ]; then
+		rm -rf "$COWCTX_FRESH"
+		git -C "$COWCTX_LINUX" worktree prune
+		git -C "$COWCTX_LINUX" worktree add -q --detach "$COWCTX_FRESH" "$COWCTX_BASE_TAG"
+	fi
+	git -C "$COWCTX_FRESH" am --abort >/dev/null 2>&1 || true
+	git -C "$COWCTX_FRESH" checkout -q -f --detach "$COWCTX_BASE_TAG"
+	git -C "$COWCTX_FRESH" clean -q -fdx -e '.out-*'
+}
