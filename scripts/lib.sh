@@ -33,6 +33,9 @@ SHARED=${COWCTX_SHARED:-$REPO/../shared}
 
 # Name of the kernel option this series adds.
 COWCTX_OPTION=CONFIG_ANON_COW_CONTEXT
+# Debug options of the series: on in the tested kernel, off in the one
+# scripts/bench measures (scripts/build --perf).
+COWCTX_DEBUG_OPTIONS="CONFIG_ANON_COW_CONTEXT_VERIFY"
 
 die() { echo "error: $*" >&2; exit 1; }
 note() { echo "== $*"; }

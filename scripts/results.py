@@ -100,6 +100,11 @@ def main():
         if not l.strip() or l.startswith("#"):
             continue
         name, tmo, policy = l.split()[:3]
+        if policy == "verify":
+            if not re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M):
+                report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT_VERIFY=y, not run")
+                continue
+            policy = "run"
         rcs = read(os.path.join(res, name + ".rc")).strip()
         if rcs == "" and not os.path.exists(os.path.join(res, "only")):
             report("FAIL", f"selftest/{name}", "did not run")
@@ -124,6 +129,26 @@ def main():
             report("ok", f"selftest/{name}", d)
         else:
             report("FAIL", f"selftest/{name}", d + f" (exit {rc})")
+
+    # (b2) the CoW-context oracle: every anon rmap walk of the run was
+    # checked against the CoW contexts; not one may have missed a mapping.
+    if re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M):
+        vm = {}
+        for l in read(os.path.join(res, "vmstat.txt")).splitlines():
+            k, _, v = l.partition(" ")
+            if k.startswith("cow_context_"):
+                vm[k[len("cow_context_"):]] = int(v)
+        if "mismatch" not in vm:
+            report("FAIL", "cow_context/verify", "no cow_context counters in /proc/vmstat")
+        else:
+            d = ("walks %(walk)d, visited %(visited)d, candidates %(candidates)d, "
+                 "useful %(useful)d, unverified %(unverified)d, mismatches %(mismatch)d" % vm)
+            if vm["mismatch"] != 0:
+                report("FAIL", "cow_context/verify", d)
+            elif vm["walk"] == 0 or vm["useful"] == 0:
+                report("FAIL", "cow_context/verify", d + " (nothing was checked)")
+            else:
+                report("ok", "cow_context/verify", d)
 
     # (c) dmesg scan
     pats = [re.compile(p) for p in read(dre).splitlines() if p and not p.startswith("#")]

@@ -49,5 +49,6 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak >"$res/kmemleak.txt"
 fi
 dmesg >"$res/dmesg.txt"
+cat /proc/vmstat >"$res/vmstat.txt"
 grep -E '^(Node|MemTotal|SwapTotal)' /proc/meminfo >>"$res/guest.log" 2>/dev/null
 echo done >"$res/done"

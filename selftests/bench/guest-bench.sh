@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the virtme-ng guest (started by scripts/bench).
+# usage: guest-bench.sh RESULTS_DIR BIN_DIR PLAN
+# Sets up the machine as scripts/vmtest's guest does (zram swap; two NUMA
+# nodes come from the qemu command line), then runs each line of PLAN
+# ("name timeout(s) program args...") from BIN_DIR: RESULTS_DIR/NAME.log
+# (RESULT lines and messages), NAME.rc, NAME.time; guest.txt describes the
+# guest; done marks the end.
+res=$1 bin=$2 plan=$3
+
+{
+	echo "uname_r: $(uname -r)"
+	echo "uname_v: $(uname -v)"
+	echo "nodes: $(ls -d /sys/devices/system/node/node* | wc -l)"
+	echo "cpus: $(nproc)"
+	echo "cmdline: $(cat /proc/cmdline)"
+} >"$res/guest.txt"
+# Swap on zram, for MADV_PAGEOUT (P3, P5).
+if [ -e /sys/block/zram0/disksize ]; then
+	echo 1G >/sys/block/zram0/disksize &&
+	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
+	echo "guest: zram swap setup failed" >>"$res/guest.txt"
+else
+	echo "guest: no zram device" >>"$res/guest.txt"
+fi
+echo "swap: $(tail -n +2 /proc/swaps | wc -l)" >>"$res/guest.txt"
+grep -E '^(MemTotal|SwapTotal)' /proc/meminfo >>"$res/guest.txt"
+# P2 and P5 map up to 10000 VMAs (below the default 65530; raise anyway).
+sysctl -q -w vm.max_map_count=262144 2>/dev/null ||
+	echo 262144 >/proc/sys/vm/max_map_count
+ulimit -n 65536 2>/dev/null || true
+ulimit -u unlimited 2>/dev/null || true
+
+cd /tmp || exit 1
+while read -r name tmo prog args; do
+	case "$name" in ''|'#'*) continue ;; esac
+	echo "bench: running $name" >/dev/kmsg
+	start=$(date +%s.%N)
+	# shellcheck disable=SC2086
+	timeout -k 10 "$tmo" "$bin/$prog" $args </dev/null >"$res/$name.log" 2>&1
+	echo $? >"$res/$name.rc"
+	echo "$start $(date +%s.%N)" | awk '{printf "%.1f\n", $2 - $1}' >"$res/$name.time"
+done <"$plan"
+dmesg >"$res/dmesg.txt"
+echo done >"$res/done"
