@@ -147,6 +147,9 @@ def main():
                  "1 ns each; all vCPUs on one host thread)" if mode == "icount" else
                  "plain TCG (timings moved +-30% between boots)")
     reps = meta.get("reps", "?")
+    schedule = {"paired": "base and patched booted side by side (one host CPU each)",
+                "alternating": "alternating base/patched"}.get(meta.get("schedule"),
+                                                           "alternating base/patched")
     lines = [
         "cowctx benchmarks, %s%s" % (meta.get("date", "?"),
                                      " (--quick smoke run)" if meta.get("quick") == "1" else ""),
@@ -155,8 +158,9 @@ def main():
         kernel_line("patched"),
         "machine: host %s; guest 4 vCPUs, 2 NUMA nodes x 1 GiB, 2 GiB, zram swap, slab_nomerge"
         % meta.get("host", "?"),
-        "reps:    %s boots per kernel, alternating base/patched; each program warms up inside"
-        " every boot (-w, see the plan); n = samples per kernel over all boots" % reps,
+        "reps:    %s boots per kernel, %s;" % (reps, schedule),
+        "         each program warms up inside every boot (-w, see the plan);"
+        " n = samples per kernel over all boots",
         "ratio:   patched median / base median; lower is better except kfault/s;",
         "         min..max: spread of each kernel's samples; noise: the larger (max-min)/median",
         "",

@@ -9,13 +9,8 @@ shift 3
 only=" $* "
 
 # Swap on zram, so that MADV_PAGEOUT and the swapped-out variants work.
-if [ -e /sys/block/zram0/disksize ]; then
-	echo 1G >/sys/block/zram0/disksize &&
-	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
-	echo "guest: zram swap setup failed" >>"$res/guest.log"
-else
-	echo "guest: no zram device" >>"$res/guest.log"
-fi
+. "$(dirname "$0")/guest-swap.sh"
+zram_swap "$res/guest.log"
 # hugetlb pages for cow and uffd's hugetlb variants (32 x 2 MiB per node).
 echo 64 >/proc/sys/vm/nr_hugepages 2>/dev/null
 mount -t debugfs none /sys/kernel/debug 2>/dev/null

@@ -17,13 +17,8 @@ res=$1 bin=$2 plan=$3
 	echo "cmdline: $(cat /proc/cmdline)"
 } >"$res/guest.txt"
 # Swap on zram, for MADV_PAGEOUT (P3, P5).
-if [ -e /sys/block/zram0/disksize ]; then
-	echo 1G >/sys/block/zram0/disksize &&
-	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
-	echo "guest: zram swap setup failed" >>"$res/guest.txt"
-else
-	echo "guest: no zram device" >>"$res/guest.txt"
-fi
+. "$(dirname "$0")/../guest-swap.sh"
+zram_swap "$res/guest.txt"
 echo "swap: $(tail -n +2 /proc/swaps | wc -l)" >>"$res/guest.txt"
 grep -E '^(MemTotal|SwapTotal)' /proc/meminfo >>"$res/guest.txt"
 # P2 and P5 map up to 10000 VMAs (below the default 65530; raise anyway).

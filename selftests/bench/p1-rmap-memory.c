@@ -11,6 +11,13 @@
  * "shrink": per-CPU slabs and sheaves flushed), or SLUB would count their
  * free objects as active.
  *
+ * kmalloc() of more than two pages bypasses the slab caches (it takes
+ * pages, counted in /proc/meminfo's Slab but in no cache of
+ * /proc/slabinfo): "kmalloc_large" is meminfo's Slab minus the pages of
+ * all slabinfo caches, and "slab_total" is meminfo's Slab, all per child.
+ * "rmap_total" adds anon_vma, anon_vma_chain, cow_context*, kmalloc and
+ * kmalloc_large: all but the VMA and maple tree caches.
+ *
  * Each snapshot follows a one-second pause, so that objects freed after
  * an RCU grace period (maple nodes) are gone; @warm warm-up rounds go
  * unreported.
@@ -21,11 +28,31 @@
 #include "bench.h"
 #include <dirent.h>
 
-enum { ANON_VMA, AVC, COW_CONTEXT, MAPLE, VMA, KMALLOC, NCAT };
-static const char *const cat_name[NCAT] = {
+enum { ANON_VMA, AVC, COW_CONTEXT, MAPLE, VMA, KMALLOC, NCAT,
+	/* Not slabinfo caches; filled in by slab_bytes() too. */
+	KMALLOC_LARGE = NCAT, SLAB_TOTAL, NALL };
+static const char *const cat_name[NALL] = {
 	"anon_vma", "anon_vma_chain", "cow_context", "maple_node",
-	"vm_area_struct", "kmalloc",
+	"vm_area_struct", "kmalloc", "kmalloc_large", "slab_total",
 };
+
+/* /proc/meminfo's Slab: slab pages and large kmalloc() pages, bytes. */
+static double meminfo_slab(void)
+{
+	char line[256];
+	double kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		die("open /proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %lf kB", &kb) == 1)
+			break;
+	fclose(f);
+	if (kb < 0)
+		fail("/proc/meminfo has no Slab line");
+	return kb * 1024;
+}
 
 /*
  * Flush every cache's per-CPU slabs and sheaves (kmem_cache_shrink), so
@@ -58,7 +85,8 @@ static void shrink_slabs(void)
 static void slab_bytes(double *bytes)
 {
 	char line[512], name[128];
-	long active, total, size;
+	long active, total, size, perslab, pages, slabs;
+	double slab_pages = 0;
 	int c, seen = 0;
 	FILE *f;
 
@@ -68,11 +96,15 @@ static void slab_bytes(double *bytes)
 	f = fopen("/proc/slabinfo", "r");
 	if (!f)
 		die("open /proc/slabinfo (root and CONFIG_SLUB_DEBUG needed)");
-	memset(bytes, 0, NCAT * sizeof(*bytes));
+	memset(bytes, 0, NALL * sizeof(*bytes));
+	bytes[SLAB_TOTAL] = meminfo_slab();
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %ld %ld %ld", name, &active, &total,
-			   &size) != 4)
+		/* name active num size perslab pages : tunables ... : slabdata active num */
+		if (sscanf(line, "%127s %ld %ld %ld %ld %ld : tunables %*d %*d %*d : slabdata %*d %ld",
+			   name, &active, &total, &size, &perslab, &pages,
+			   &slabs) != 7)
 			continue;
+		slab_pages += (double)slabs * pages * page_size;
 		if (!strcmp(name, "anon_vma"))
 			c = ANON_VMA;
 		else if (!strcmp(name, "anon_vma_chain"))
@@ -91,6 +123,9 @@ static void slab_bytes(double *bytes)
 		seen |= 1 << c;
 	}
 	fclose(f);
+	if (!slab_pages)
+		fail("/proc/slabinfo: no slabdata columns");
+	bytes[KMALLOC_LARGE] = bytes[SLAB_TOTAL] - slab_pages;
 	/* The base kernel has no cow_context cache: that one may be absent. */
 	if ((seen | 1 << COW_CONTEXT) != (1 << NCAT) - 1)
 		fail("/proc/slabinfo lacks anon_vma, anon_vma_chain, maple_node, vm_area_struct or kmalloc-*");
@@ -101,7 +136,7 @@ int main(int argc, char **argv)
 	long vmas = 1000, children = 50, pages = 4, rounds = 1, warm = 1;
 	long lines, r, i, j;
 	size_t stride;
-	double s0[NCAT], s1[NCAT];
+	double s0[NALL], s1[NALL];
 	char *base;
 	int opt;
 
@@ -167,12 +202,19 @@ int main(int argc, char **argv)
 		free(pid);
 		if (r < warm)
 			continue;
-		for (i = 0; i < NCAT; i++)
+		for (i = 0; i < NALL; i++)
 			resultl(cat_name[i], vmas, "KiB/child",
 				(s1[i] - s0[i]) / children / 1024);
+		/*
+		 * The series keeps its contexts and summaries in kmalloc
+		 * memory, small and large: count them, and with them the
+		 * (near zero, see the base kernel) other kmalloc use of fork.
+		 */
 		resultl("rmap_total", vmas, "KiB/child",
-			(s1[ANON_VMA] + s1[AVC] + s1[COW_CONTEXT] -
-			 s0[ANON_VMA] - s0[AVC] - s0[COW_CONTEXT]) /
+			(s1[ANON_VMA] + s1[AVC] + s1[COW_CONTEXT] +
+			 s1[KMALLOC] + s1[KMALLOC_LARGE] -
+			 s0[ANON_VMA] - s0[AVC] - s0[COW_CONTEXT] -
+			 s0[KMALLOC] - s0[KMALLOC_LARGE]) /
 			children / 1024);
 	}
 	return 0;
