@@ -6,9 +6,15 @@ usage: bench-report.py OUT_DIR
 
 Reads OUT_DIR/{meta.txt,plan,kernels/*,runs/<rep>-<kernel>/*} and writes
 results.csv (every sample), results.json (metadata, summary, samples),
-table.txt (printed too), p2-fork-vmas.png and p5-walk-children.png.
-Exits 1 if a benchmark of the plan did not run, failed, or printed no
-numbers in some boot.
+table.txt (printed too) and three plots: p2-fork-vmas.png and
+p5-walk-children.png (base and patched side by side, mean and its 95%
+confidence interval) and ratios.png (every ratio with its 95% confidence
+interval). Per row: each kernel's mean, the ratio patched mean / base
+mean with a 95% confidence interval (scripts/benchstats.py: Fieller's
+interval, Welch's degrees of freedom; at least 5 samples per kernel), a
+verdict that calls the ratio a difference only when the interval
+excludes 1.0, and the noise column. Exits 1 if a benchmark of the plan
+did not run, failed, or printed no numbers in some boot.
 """
 import csv
 import json
@@ -17,6 +23,11 @@ import os
 import re
 import statistics
 import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchstats  # noqa: E402  (scripts/benchstats.py)
+import plan as planfile  # noqa: E402  (scripts/plan.py, the plan parser)
 
 KERNELS = ("baseline", "patched")
 LABEL = {"baseline": "base", "patched": "patched"}
@@ -59,13 +70,16 @@ def fmt(v):
 
 
 def main():
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(sys.argv) > 1 else 1
     out = sys.argv[1]
     meta = kv(read(os.path.join(out, "meta.txt")))
-    plan = []
-    for line in read(os.path.join(out, "plan")).splitlines():
-        f = line.split()
-        if f and not f[0].startswith("#"):
-            plan.append((f[0], " ".join(f[2:])))
+    try:
+        plan = [(e.name, e.command) for e in planfile.read(os.path.join(out, "plan"), bench=True)]
+    except planfile.PlanError as e:
+        print("bench-report: %s" % e, file=sys.stderr)
+        return 1
     errors = []
     samples = []
     guests = {k: [] for k in KERNELS}
@@ -126,10 +140,15 @@ def main():
         row = {"bench": key[0], "name": key[1], "param": key[2], "unit": key[3]}
         for k in KERNELS:
             v = groups[key][k]
-            row[k] = {"n": len(v), "median": statistics.median(v) if v else None,
+            m, half = benchstats.mean_ci(v) if v else (None, None)
+            row[k] = {"n": len(v), "mean": m, "ci95_half": half,
+                      "median": statistics.median(v) if v else None,
                       "min": min(v) if v else None, "max": max(v) if v else None}
-        b, p = row["baseline"]["median"], row["patched"]["median"]
-        row["ratio"] = p / b if b and p is not None and b > 0 and p >= 0 else None
+        c = benchstats.ratio_ci(groups[key]["baseline"], groups[key]["patched"])
+        row["ratio"] = c["ratio"]
+        row["ratio_ci95"] = [c["lo"], c["hi"]] if c["lo"] is not None else None
+        row["ratio_ci_why"] = c["why"]
+        row["verdict"] = c["verdict"]
         spreads = [(row[k]["max"] - row[k]["min"]) / row[k]["median"] * 100
                    for k in KERNELS
                    if row[k]["n"] > 1 and row[k]["median"] and row[k]["median"] > 0]
@@ -161,22 +180,33 @@ def main():
         "reps:    %s boots per kernel, %s;" % (reps, schedule),
         "         each program warms up inside every boot (-w, see the plan);"
         " n = samples per kernel over all boots",
-        "ratio:   patched median / base median; lower is better except kfault/s;",
-        "         min..max: spread of each kernel's samples; noise: the larger (max-min)/median",
+        "ratio:   patched mean / base mean, lower is better except kfault/s; 95% CI: Fieller's",
+        "         interval with Welch's degrees of freedom (needs >= %d samples per kernel);"
+        % benchstats.MIN_SAMPLES,
+        "         verdict: a difference (+/-%) only when the interval excludes 1.0, else \"same\"",
+        "noise:   the larger (max-min)/median of the two kernels' samples",
         "",
     ]
-    hdr = ("bench", "metric", "param", "unit", "n", "base median", "base min..max",
-           "patched median", "patched min..max", "ratio", "noise")
+    hdr = ("bench", "metric", "param", "unit", "n", "base mean", "patched mean",
+           "ratio", "95% CI", "verdict", "noise")
     rows = []
     for r in summary:
         b, p = r["baseline"], r["patched"]
         par = r["param"]
         if isinstance(par, float):
             par = "%d" % par if par == int(par) else "%g" % par
+        ci = r["ratio_ci95"]
+        if ci:
+            cis = "%.3f..%.3f" % (ci[0], ci[1])
+        else:
+            cis = r["ratio_ci_why"] if r["ratio"] is not None else "-"
+        if r["verdict"] in ("higher", "lower"):
+            verdict = "%+.1f%%" % ((r["ratio"] - 1) * 100)
+        else:
+            verdict = r["verdict"] or "-"
         rows.append((r["bench"], r["name"], par, r["unit"], "%d/%d" % (b["n"], p["n"]),
-                     fmt(b["median"]), "%s..%s" % (fmt(b["min"]), fmt(b["max"])),
-                     fmt(p["median"]), "%s..%s" % (fmt(p["min"]), fmt(p["max"])),
-                     "%.3f" % r["ratio"] if r["ratio"] is not None else "-",
+                     fmt(b["mean"]), fmt(p["mean"]),
+                     "%.3f" % r["ratio"] if r["ratio"] is not None else "-", cis, verdict,
                      "%.1f%%" % r["spread_pct"] if r["spread_pct"] is not None else "-"))
     w = [max(len(x[i]) for x in rows + [hdr]) for i in range(len(hdr))]
     right = {2, 4, 5, 6, 7, 8, 9, 10}
@@ -222,39 +252,84 @@ def plot(out, summary):
     except ImportError:
         print("bench-report: matplotlib missing, no plots", file=sys.stderr)
         return
-    figs = [("p2-fork-vmas.png", "P2: fork+exit time vs number of faulted VMAs",
+    colors = {"baseline": "#4c72b0", "patched": "#dd8452"}
+
+    def par(x):
+        return "%d" % x if isinstance(x, float) and x == int(x) else str(x)
+
+    # Base and patched side by side: one group of bars per parameter, mean
+    # and the 95% confidence interval of the mean as error bars.
+    figs = [("p2-fork-vmas.png", "P2: fork + exit + wait vs faulted VMAs in the parent",
              "VMAs in the parent", "p2", ["fork_exit"]),
-            ("p5-walk-children.png", "P5: page out one VMA's pages vs number of children",
+            ("p5-walk-children.png", "P5: page out one VMA's pages vs children (wide tree)",
              "children (N)", "p5", ["walk_pageout", "control_pageout"])]
     for fname, title, xlabel, bench, names in figs:
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        drawn = False
-        for name in names:
-            for k, style in zip(KERNELS, ("o-", "s--")):
-                pts = sorted((r["param"], r[k]) for r in summary
-                             if r["bench"] == bench and r["name"] == name and r[k]["n"])
-                if not pts:
-                    continue
-                x = [p for p, _ in pts]
-                y = [s["median"] for _, s in pts]
-                err = [[s["median"] - s["min"] for _, s in pts],
-                       [s["max"] - s["median"] for _, s in pts]]
-                ax.errorbar(x, y, yerr=err, fmt=style, capsize=3,
-                            label="%s %s" % (LABEL[k], name))
-                drawn = True
-        if not drawn:
-            plt.close(fig)
+        rows = [r for r in summary if r["bench"] == bench and r["name"] in names
+                and all(r[k]["n"] for k in KERNELS)]
+        if not rows:
             continue
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        params = sorted({r["param"] for r in rows}, key=lambda x: (isinstance(x, str), x))
+        series = [(name, k) for name in names for k in KERNELS]
+        width = 0.8 / len(series)
+        fig, ax = plt.subplots(figsize=(7.5, 4.5))
+        for i, (name, k) in enumerate(series):
+            xs, ys, es = [], [], []
+            for j, p in enumerate(params):
+                r = next((r for r in rows if r["param"] == p and r["name"] == name), None)
+                if r is None:
+                    continue
+                xs.append(j + (i - (len(series) - 1) / 2) * width)
+                ys.append(r[k]["mean"])
+                es.append(r[k]["ci95_half"] or 0)
+            ax.bar(xs, ys, width, yerr=es, capsize=3, color=colors[k],
+                   alpha=1.0 if name == names[0] else 0.45, edgecolor="black", linewidth=0.4,
+                   label="%s %s" % (LABEL[k], name) if len(names) > 1 else LABEL[k])
+        for j, p in enumerate(params):
+            r = next((r for r in rows if r["param"] == p and r["name"] == names[0]), None)
+            if r and r["ratio"] is not None:
+                tag = ("%+.1f%%" % ((r["ratio"] - 1) * 100)
+                       if r["verdict"] in ("higher", "lower") else r["verdict"] or "n<5")
+                top = max(r[k]["mean"] + (r[k]["ci95_half"] or 0) for k in KERNELS)
+                ax.annotate(tag, (j, top), textcoords="offset points", xytext=(0, 4),
+                            ha="center", fontsize=8)
+        ax.set_xticks(range(len(params)))
+        ax.set_xticklabels([par(p) for p in params])
+        vals = [r[k]["mean"] for r in rows for k in KERNELS if r[k]["mean"] and r[k]["mean"] > 0]
+        if vals and max(vals) / min(vals) > 20:
+            ax.set_yscale("log")
+        else:
+            ax.set_ylim(bottom=0, top=max(vals) * 1.3 if vals else None)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("microseconds (median, bars: min-max)")
-        ax.set_title(title)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
+        ax.set_ylabel("microseconds (mean, bars: 95% CI of the mean)")
+        ax.set_title(title, fontsize=10)
+        ax.grid(True, axis="y", which="both", alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left" if ax.get_yscale() == "log" else "upper center",
+                  ncol=1 if ax.get_yscale() == "log" else 2, framealpha=0.9)
         fig.tight_layout()
         fig.savefig(os.path.join(out, fname), dpi=100)
         plt.close(fig)
+
+    # Every ratio with its interval: a forest plot around 1.0.
+    rows = [r for r in summary if r["ratio_ci95"]]
+    if not rows:
+        return
+    fig, ax = plt.subplots(figsize=(7.5, 0.22 * len(rows) + 1.2))
+    for i, r in enumerate(rows):
+        lo, hi = r["ratio_ci95"]
+        c = "#c44e52" if r["verdict"] == "higher" else "#55a868" if r["verdict"] == "lower" else "gray"
+        y = len(rows) - 1 - i
+        ax.plot([lo, hi], [y, y], color=c, linewidth=2)
+        ax.plot([r["ratio"]], [y], "o", color=c, markersize=3)
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(["%s %s %s" % (r["bench"], r["name"], par(r["param"]))
+                        for r in reversed(rows)], fontsize=6)
+    ax.set_xlabel("patched / base (mean, 95% CI); red: higher, green: lower, gray: no difference")
+    ax.set_title("cowctx benchmarks: ratio of means per row", fontsize=10)
+    ax.grid(True, axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "ratios.png"), dpi=100)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

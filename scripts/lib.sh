@@ -12,6 +12,11 @@
 #   $COWCTX_CACHE/baseline    git worktree of the base (unpatched kernel)
 #   $COWCTX_CACHE/fresh       scratch worktree for "applies to a fresh base"
 #   $COWCTX_CACHE/ccache      compiler cache
+#   $COWCTX_CACHE/debian-7.2  Debian's linux-source-7.2 as a git repo (tag
+#                             $COWCTX_DEBIAN_TAG): a user tree that is not
+#                             ours, for "git am" only (scripts/setup
+#                             --debian-source)
+#   $COWCTX_CACHE/b4          scratch repo of scripts/send (b4 prep branch)
 #   <tree>/.out-<variant>     build outputs (a direct subdirectory of the
 #                             source tree, so kbuild uses srctree=.. and
 #                             ccache hits across trees)
@@ -27,6 +32,9 @@ COWCTX_LINUX=$COWCTX_CACHE/linux
 COWCTX_BASELINE=$COWCTX_CACHE/baseline
 COWCTX_FRESH=$COWCTX_CACHE/fresh
 COWCTX_BRANCH=cowctx
+COWCTX_DEBIAN=$COWCTX_CACHE/debian-7.2
+COWCTX_DEBIAN_PKG=linux-source-7.2
+COWCTX_DEBIAN_TAG=cowctx-debian
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${COWCTX_SHARED:-$REPO/../shared}
@@ -55,6 +63,48 @@ need_setup() {
 		die "base tree $COWCTX_LINUX (tag $COWCTX_BASE_TAG) missing: run scripts/setup first"
 }
 
+# Progress on long work. progress_begin LABEL N starts the clock of a job
+# of N steps; progress_step K WHAT [DETAIL] prints "== LABEL: step K of N:
+# WHAT (elapsed)" and keeps it; while the job runs, a background ticker
+# prints the current step again with the elapsed time every COWCTX_TICK
+# seconds (default 60; 0: no ticker), followed by the output of the shell
+# command DETAIL if given (e.g. how many objects are built so far). Both
+# print to stderr; with PROGRESS_QUIET set, only when stderr is a terminal.
+# progress_end (also run on exit) stops the ticker.
+fmt_elapsed() {
+	local s=$(($(date +%s) - $1))
+	if [ $s -ge 60 ]; then printf '%d min %02d s' $((s / 60)) $((s % 60)); else printf '%d s' $s; fi
+}
+progress_begin() {
+	local tick=${COWCTX_TICK:-60} parent=$$
+	PROGRESS_LABEL=$1 PROGRESS_N=$2 PROGRESS_T0=$(date +%s) PROGRESS_PID=
+	PROGRESS_FILE=$(mktemp "${TMPDIR:-/tmp}/cowctx-progress.XXXXXX")
+	trap progress_end EXIT
+	[ "$tick" -gt 0 ] 2>/dev/null || return 0
+	[ -z "${PROGRESS_QUIET:-}" ] || [ -t 2 ] || return 0
+	(
+		exec 9>&- >/dev/null </dev/null
+		while sleep "$tick" 2>/dev/null; do
+			kill -0 "$parent" 2>/dev/null && [ -s "$PROGRESS_FILE" ] || exit 0
+			{ IFS= read -r what; IFS= read -r detail; } <"$PROGRESS_FILE" || true
+			d=$( [ -z "$detail" ] || eval "$detail" 2>/dev/null )
+			echo "== $PROGRESS_LABEL: $what, $(fmt_elapsed "$PROGRESS_T0")${d:+, $d}" >&2
+		done
+	) &
+	PROGRESS_PID=$!
+}
+progress_step() {
+	[ -n "${PROGRESS_FILE:-}" ] || return 0
+	printf 'step %s of %s: %s\n%s\n' "$1" "$PROGRESS_N" "$2" "${3:-}" >"$PROGRESS_FILE"
+	[ -z "${PROGRESS_QUIET:-}" ] || [ -t 2 ] || return 0
+	echo "== $PROGRESS_LABEL: step $1 of $PROGRESS_N: $2 ($(fmt_elapsed "$PROGRESS_T0"))" >&2
+}
+progress_end() {
+	[ -z "${PROGRESS_PID:-}" ] || kill "$PROGRESS_PID" 2>/dev/null || true
+	[ -z "${PROGRESS_FILE:-}" ] || rm -f "$PROGRESS_FILE"
+	PROGRESS_PID= PROGRESS_FILE=
+}
+
 # Run a command inside the sid root, in a private mount namespace, with
 # the cache and the repo visible at their usual paths. The machine's own
 # rustup toolchain is never on PATH in there.
@@ -80,6 +130,25 @@ inroot() {
 			COWCTX_CACHE="$cache" CI="${CI:-}" \
 			bash -c "cd \"$cwd\" && $cmd"
 	' inroot "$COWCTX_ROOT" "$COWCTX_CACHE" "$REPO" "$(cd "$SHARED" 2>/dev/null && pwd || echo /nonexistent)" "$cwd" "$cmd"
+}
+
+# vng_boot KERNEL RWDIR LIMIT GUEST_COMMAND [QEMU_OPTS]: the one virtme-ng
+# command line of the project. Boots bzImage KERNEL on the test machine
+# (TCG, since KVM does not boot on these hosts; 4 vCPUs on two NUMA nodes of
+# 1 GiB, as the rmap and migration selftests need; slab_nomerge so that
+# /proc/slabinfo shows anon_vma and anon_vma_chain on their own), with
+# RWDIR writable in the guest, runs GUEST_COMMAND there and powers off,
+# at most LIMIT seconds. QEMU_OPTS are added to qemu's command line (bench:
+# -icount). The guest's console goes to RWDIR/vng.log; returns vng's status
+# (the guest command's).
+vng_boot() {
+	local kimg=$1 rw=$2 limit=$3 cmd=$4 extra=${5:+ $5}
+	[ -f "$kimg" ] || die "no kernel image at $kimg"
+	inroot "timeout -k 10 $limit vng -r $kimg --disable-kvm --cpus 4 --memory 2G \
+		--numa 1G,cpus=0-1 --numa 1G,cpus=2-3 \
+		--qemu-opts='-smp 4,sockets=2,cores=2,threads=1$extra' \
+		--append 'slab_nomerge' --rwdir $rw --exec '$cmd'" \
+		>"$rw/vng.log" 2>&1 </dev/null
 }
 
 # The series, in order, as listed in the repo's "series" file.

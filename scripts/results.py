@@ -2,10 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn a guest results folder (selftests/guest-run.sh) into one line per
 test and a closing 'N passed, N failed, N skipped' line. Exit 1 on any
-failure. Used by scripts/vmtest."""
+failure. Used by scripts/vmtest:
+
+  results.py RES PLAN CONFIG KUNIT_EXPECTED DMESG_RE KUNIT_PY
+  results.py --kunit RES KUNIT_PY     (scripts/run: one line of KUnit results)
+
+KUnit results come from the kernel's own KTAP parser, KUNIT_PY
+(tools/testing/kunit/kunit.py parse), the plan from scripts/plan.py."""
+import json
 import os
 import re
+import subprocess
 import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plan as planfile  # noqa: E402  (scripts/plan.py, the plan parser)
 
 
 def read(path, default=""):
@@ -16,36 +28,24 @@ def read(path, default=""):
         return default
 
 
-def kunit_suites(dmesg):
-    """Parse KTAP from dmesg: {suite: [pass, fail, skip, ok_line_seen]}."""
-    suites, cur = {}, None
-    for raw in dmesg.splitlines():
-        line = re.sub(r"^\[\s*[0-9.]+\]\s?", "", raw)
-        m = re.match(r"^    # Subtest: (\S+)", line)
-        if m:
-            cur = m.group(1)
-            suites[cur] = [0, 0, 0, None]
-            continue
-        if cur is None:
-            continue
-        m = re.match(r"^        (not ok|ok) \d+ (\S+)(.*)$", line)
-        if m:
-            continue  # parameterised sub-subtests: counted by their case line
-        m = re.match(r"^    (not ok|ok) \d+ (\S+)(.*)$", line)
-        if m:
-            st, rest = m.group(1), m.group(3)
-            if "# SKIP" in rest:
-                suites[cur][2] += 1
-            elif st == "ok":
-                suites[cur][0] += 1
-            else:
-                suites[cur][1] += 1
-            continue
-        m = re.match(r"^(not ok|ok) \d+ (\S+)", line)
-        if m and m.group(2) == cur:
-            suites[cur][3] = m.group(1) == "ok"
-            cur = None
-    return suites
+def kunit_suites(dmesg_path, kunit_py, json_path):
+    """KUnit suites of dmesg's KTAP, as the kernel's own parser reads them
+    (tools/testing/kunit/kunit.py parse --json). Returns ({suite: counts},
+    error): counts is kunit_json's "misc" (tests, passed, failed, crashed,
+    skipped, errors; a missing result line is an error)."""
+    if not os.path.exists(kunit_py):
+        return {}, "no KTAP parser at %s" % kunit_py
+    if os.path.exists(json_path):
+        os.unlink(json_path)
+    r = subprocess.run([sys.executable, kunit_py, "parse", "--summary",
+                        "--json=" + os.path.abspath(json_path), os.path.abspath(dmesg_path)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        with open(json_path) as f:
+            top = json.load(f)
+    except (OSError, ValueError):
+        return {}, "kunit.py parse wrote no JSON: " + r.stdout.strip()[-200:]
+    return {g["name"]: g["misc"] for g in top.get("sub_groups", [])}, None
 
 
 def selftest_totals(log):
@@ -55,8 +55,30 @@ def selftest_totals(log):
     return tuple(int(x) for x in m[-1])
 
 
+def kunit_line(res, kunit_py):
+    """One line for scripts/run: each suite's counts, exit 1 on a failure."""
+    suites, err = kunit_suites(os.path.join(res, "dmesg.txt"), kunit_py,
+                               os.path.join(res, "kunit.json"))
+    if err or not suites:
+        print("kunit     FAILED: %s" % (err or "no KUnit suite in dmesg"))
+        return 1
+    parts, bad = [], 0
+    for s, c in suites.items():
+        b = c["failed"] + c["crashed"] + c["errors"]
+        bad += b
+        parts.append("%s %d/%d passed%s" % (s, c["passed"], c["tests"],
+                                            ", %d FAILED" % b if b else ""))
+    print("kunit     %s (KTAP read by tools/testing/kunit/kunit.py parse)" % "; ".join(parts))
+    return 1 if bad else 0
+
+
 def main():
-    res, plan, config, kexp, dre = sys.argv[1:6]
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(sys.argv) > 1 else 1
+    if len(sys.argv) == 4 and sys.argv[1] == "--kunit":
+        return kunit_line(sys.argv[2], sys.argv[3])
+    res, plan, config, kexp, dre, kunit_py = sys.argv[1:7]
     dmesg = read(os.path.join(res, "dmesg.txt"))
     passed = failed = skipped = 0
     lines = []
@@ -76,7 +98,10 @@ def main():
 
     # (a) KUnit
     cfg = read(config)
-    suites = kunit_suites(dmesg)
+    suites, err = kunit_suites(os.path.join(res, "dmesg.txt"), kunit_py,
+                               os.path.join(res, "kunit.json"))
+    if err:
+        report("FAIL", "kunit", err)
     expected = []
     for l in read(kexp).splitlines():
         if l.strip() and not l.startswith("#"):
@@ -86,20 +111,21 @@ def main():
     for s in expected:
         if s not in suites:
             report("FAIL", f"kunit/{s}", "suite expected by the config but not run")
-    for s, (p, f, k, ok) in suites.items():
-        d = f"{p} passed, {f} failed, {k} skipped"
-        if f or ok is False or ok is None:
-            report("FAIL", f"kunit/{s}", d + ("" if ok is not None else ", no result line"))
-        elif p == 0:
+    for s, c in suites.items():
+        bad = c["failed"] + c["crashed"] + c["errors"]
+        d = "%d passed, %d failed, %d skipped" % (c["passed"], c["failed"] + c["crashed"], c["skipped"])
+        if c["errors"]:
+            d += ", %d parse errors (e.g. a missing result line)" % c["errors"]
+        if bad:
+            report("FAIL", f"kunit/{s}", d)
+        elif c["passed"] == 0:
             report("SKIP", f"kunit/{s}", d)
         else:
             report("ok", f"kunit/{s}", d)
 
     # (b) selftests
-    for l in read(plan).splitlines():
-        if not l.strip() or l.startswith("#"):
-            continue
-        name, tmo, policy = l.split()[:3]
+    for e in planfile.read(plan):
+        name, tmo, policy = e.name, e.timeout, e.policy
         if policy == "verify":
             if not re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M):
                 report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT_VERIFY=y, not run")
@@ -141,12 +167,25 @@ def main():
         if "mismatch" not in vm:
             report("FAIL", "cow_context/verify", "no cow_context counters in /proc/vmstat")
         else:
-            d = ("walks %(walk)d, visited %(visited)d, candidates %(candidates)d, "
-                 "useful %(useful)d, unverified %(unverified)d, mismatches %(mismatch)d" % vm)
+            for k in ("walk_unmapped", "unverified_trylock", "untracked"):
+                vm.setdefault(k, -1)
+            d = ("walks %(walk)d (unmapped folios %(walk_unmapped)d), visited %(visited)d, "
+                 "candidates %(candidates)d, useful %(useful)d, unverified %(unverified)d "
+                 "(try-lock walks %(unverified_trylock)d), untracked %(untracked)d, "
+                 "mismatches %(mismatch)d" % vm)
+            # The series' selftest migrates folios with move_pages(): its
+            # remove_migration_ptes() walks are walks of unmapped folios.
+            migrated = os.path.exists(os.path.join(res, "cow_context.rc"))
             if vm["mismatch"] != 0:
                 report("FAIL", "cow_context/verify", d)
             elif vm["walk"] == 0 or vm["useful"] == 0:
                 report("FAIL", "cow_context/verify", d + " (nothing was checked)")
+            elif vm["unverified"] != 0:
+                report("FAIL", "cow_context/verify",
+                       d + " (a walk that may wait gave up a check)")
+            elif migrated and vm["walk_unmapped"] <= 0:
+                report("FAIL", "cow_context/verify",
+                       d + " (no walk of an unmapped folio was checked)")
             else:
                 report("ok", "cow_context/verify", d)
 

@@ -1,12 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the virtme-ng guest (started by scripts/vmtest).
-# usage: guest-run.sh RESULTS_DIR SELFTESTS_BIN_DIR PLAN [NAME...]
-# For each test of PLAN (all, or the NAMEs given): RESULTS_DIR/NAME.log
-# (output) and RESULTS_DIR/NAME.rc (exit status); then dmesg.txt and done.
-res=$1 bin=$2 plan=$3
-shift 3
-only=" $* "
+# usage: guest-run.sh RESULTS_DIR SELFTESTS_BIN_DIR RUNLIST
+# RUNLIST: "NAME TIMEOUT COMMAND" lines (scripts/plan.py runlist). For each:
+# RESULTS_DIR/NAME.log (output), NAME.rc (exit status) and NAME.time; then
+# dmesg.txt, vmstat.txt and done.
+res=$1 bin=$2 runlist=$3
 
 # Swap on zram, so that MADV_PAGEOUT and the swapped-out variants work.
 . "$(dirname "$0")/guest-swap.sh"
@@ -27,15 +26,13 @@ work=$(mktemp -d /tmp/mmtests.XXXXXX) && cp -a "$bin/." "$work/" && cd "$work" |
 	echo "guest: cannot prepare a writable test folder" >>"$res/guest.log"
 	exit 1
 }
-while read -r name tmo policy cmd; do
-	case "$name" in ''|'#'*) continue ;; esac
-	[ "$only" = "  " ] || [[ $only == *" $name "* ]] || continue
+while read -r name tmo cmd; do
 	echo "guest: running $name" >/dev/kmsg
 	start=$(date +%s)
 	timeout -k 10 "$tmo" bash -c "./$cmd" </dev/null >"$res/$name.log" 2>&1
 	echo $? >"$res/$name.rc"
 	echo $(($(date +%s) - start)) >"$res/$name.time"
-done <"$plan"
+done <"$runlist"
 # Debug kernels (scripts/build --debug): one kmemleak scan after the tests.
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
