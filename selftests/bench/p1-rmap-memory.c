@@ -37,33 +37,6 @@ static const char *const cat_name[NALL] = {
 };
 
 /*
- * /proc/meminfo's Slab: slab pages and large kmalloc() pages, bytes. The
- * per-CPU vmstat deltas are folded in first (vm.stat_refresh), or Slab
- * lags by up to a few hundred KiB.
- */
-static double meminfo_slab(void)
-{
-	char line[256];
-	double kb = -1;
-	FILE *f;
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		die("write /proc/sys/vm/stat_refresh (root needed)");
-	close(fd);
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		die("open /proc/meminfo");
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %lf kB", &kb) == 1)
-			break;
-	fclose(f);
-	if (kb < 0)
-		fail("/proc/meminfo has no Slab line");
-	return kb * 1024;
-}
-
-/*
  * Flush every cache's per-CPU slabs and sheaves (kmem_cache_shrink), so
  * that /proc/slabinfo's active_objs counts objects really in use.
  */

@@ -24,29 +24,6 @@
 #include "bench.h"
 #include <sys/prctl.h>
 
-/* /proc/meminfo's Slab in bytes, per-CPU deltas folded in first. */
-static double slab_bytes(void)
-{
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	char line[256];
-	double kb = -1;
-	FILE *f;
-
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		die("write /proc/sys/vm/stat_refresh (root needed)");
-	close(fd);
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		die("open /proc/meminfo");
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %lf kB", &kb) == 1)
-			break;
-	fclose(f);
-	if (kb < 0)
-		fail("/proc/meminfo has no Slab line");
-	return kb * 1024;
-}
-
 /* Objects freed after an RCU grace period (or by workers): let them go. */
 static void settle(void)
 {
@@ -100,7 +77,7 @@ static void chain(long g, long pages, long rounds, long warm)
 	if (pipe(ready) || pipe(go))
 		die("pipe");
 	settle();
-	before = slab_bytes();
+	before = meminfo_slab();
 	pid = fork();
 	if (pid < 0)
 		die("fork");
@@ -125,7 +102,7 @@ static void chain(long g, long pages, long rounds, long warm)
 	}
 	xread(ready[0], &c, 1);
 	settle();
-	after = slab_bytes();
+	after = meminfo_slab();
 	resultl("slab_per_gen", g, "B", (after - before) / g);
 	xwrite(go[1], "g", 1);
 	xread(ready[0], &c, 1);
