@@ -37,7 +37,7 @@
 #define OWN	16
 
 struct vm {
-	long long walk, visited, candidates, useful, unverified, mismatch;
+	long long walk, visited, candidates, useful, trylock, mismatch;
 };
 
 static long psz;
@@ -70,8 +70,8 @@ static int read_vm(struct vm *v)
 			p = &v->candidates;
 		else if (!strcmp(key, "cow_context_useful"))
 			p = &v->useful;
-		else if (!strcmp(key, "cow_context_unverified"))
-			p = &v->unverified;
+		else if (!strcmp(key, "cow_context_unverified_trylock"))
+			p = &v->trylock;
 		else if (!strcmp(key, "cow_context_mismatch"))
 			p = &v->mismatch;
 		if (p) {
@@ -89,12 +89,12 @@ static int report(const struct vm *a, const struct vm *b, long walks, long usefu
 	struct vm d = {
 		b->walk - a->walk, b->visited - a->visited,
 		b->candidates - a->candidates, b->useful - a->useful,
-		b->unverified - a->unverified, b->mismatch - a->mismatch,
+		b->trylock - a->trylock, b->mismatch - a->mismatch,
 	};
 	int ok = d.mismatch == 0 && d.walk >= walks && d.useful >= useful;
 
-	printf("  vmstat  cow_context_walk +%lld, visited +%lld, candidates +%lld, useful +%lld, unverified +%lld, mismatch +%lld: %s\n",
-	       d.walk, d.visited, d.candidates, d.useful, d.unverified,
+	printf("  vmstat  cow_context_walk +%lld, visited +%lld, candidates +%lld, useful +%lld, try-lock gave up +%lld, mismatch +%lld: %s\n",
+	       d.walk, d.visited, d.candidates, d.useful, d.trylock,
 	       d.mismatch, ok ? "ok" : "FAIL");
 	if (!ok)
 		printf("  (wanted >= %ld walks, >= %ld useful candidates, 0 mismatches)\n",
