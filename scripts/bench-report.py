@@ -170,8 +170,10 @@ def main():
                 "alternating": "alternating base/patched"}.get(meta.get("schedule"),
                                                            "alternating base/patched")
     lines = [
-        "cowctx benchmarks, %s%s" % (meta.get("date", "?"),
-                                     " (--quick smoke run)" if meta.get("quick") == "1" else ""),
+        "cowctx benchmarks, %s%s%s" % (meta.get("date", "?"),
+                                       " (--quick smoke run)" if meta.get("quick") == "1" else "",
+                                       " (--only %s)" % meta["only"]
+                                       if meta.get("only", "all") != "all" else ""),
         "mode:    %s" % mode_text,
         kernel_line("baseline"),
         kernel_line("patched"),
