@@ -22,6 +22,11 @@ this module; the shell scripts call it:
         (selftests/guest-run.sh, selftests/bench/guest-bench.sh): of all
         entries or of the NAMEs given, "verify" ones only with --verify
 
+  plan.py PLAN repeat N [NAME...]
+        a plan of N copies of each entry (of the NAMEs given), named
+        NAME@1 ... NAME@N (scripts/vmtest --repeat: how often a test fails
+        in N runs, compare.py --tally counts)
+
 A malformed line, a duplicate name or an unknown NAME is an error naming
 the file and line (exit 1).
 """
@@ -80,7 +85,7 @@ def main(argv: List[str]) -> int:
     bench = False
     if argv and argv[0] == "--bench":
         bench, argv = True, argv[1:]
-    if len(argv) < 2 or argv[1] not in ("names", "total-timeout", "runlist"):
+    if len(argv) < 2 or argv[1] not in ("names", "total-timeout", "runlist", "repeat"):
         sys.stderr.write(__doc__)
         return 1
     path, what, rest = argv[0], argv[1], argv[2:]
@@ -88,13 +93,22 @@ def main(argv: List[str]) -> int:
         plan = read(path, bench)
         verify = "--verify" in rest
         only = [a for a in rest if a != "--verify"]
+        times = 0
+        if what == "repeat":
+            if not only or not only[0].isdigit() or int(only[0]) < 1:
+                raise PlanError("repeat wants a count of at least 1, then test names")
+            times, only, verify = int(only[0]), only[1:], True
         names = {e.name for e in plan}
         for n in only:
             if n not in names:
                 raise PlanError("%s: no test %r in the plan" % (path, n))
         sel = [e for e in plan if (not only or e.name in only) and
                (verify or e.policy != "verify")]
-        if what == "names":
+        if what == "repeat":
+            for e in sel:
+                for k in range(1, times + 1):
+                    print("%s@%d %d %s %s" % (e.name, k, e.timeout, e.policy, e.command))
+        elif what == "names":
             print("\n".join(e.name for e in sel))
         elif what == "total-timeout":
             print(sum(e.timeout for e in sel))

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn a guest results folder (selftests/guest-run.sh) into one line per
-test and a closing 'N passed, N failed, N skipped' line. Exit 1 on any
-failure. Used by scripts/vmtest:
+test and a closing 'N passed, N failed, N skipped' line. Exit 1 if the
+guest, KUnit, the oracle, dmesg or kmemleak failed; 2 if only selftests
+failed (scripts/check compares them with the base kernel's run); 0 if
+nothing failed. Used by scripts/vmtest:
 
   results.py RES PLAN CONFIG KUNIT_EXPECTED DMESG_RE KUNIT_PY
   results.py --kunit RES KUNIT_PY     (scripts/run: one line of KUnit results)
@@ -18,6 +20,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plan as planfile  # noqa: E402  (scripts/plan.py, the plan parser)
+import tap  # noqa: E402  (scripts/tap.py, run_vmtests.sh's TAP)
 
 
 def read(path, default=""):
@@ -55,6 +58,37 @@ def selftest_totals(log):
     return tuple(int(x) for x in m[-1])
 
 
+def vmtests_entry(report, cases, name, policy, tmo, rc, log, t):
+    """One plan entry that ran "run_vmtests.sh -t CATEGORY": its programs
+    and cases from the TAP (scripts/tap.py), appended to cases as
+    ("CATEGORY/KEY", status) for scripts/compare.py."""
+    progs, complete = tap.parse(log)
+    cases.extend(("%s/%s" % (name, k), st) for k, st in tap.keyed(progs))
+    n = {"pass": 0, "fail": 0, "skip": 0}
+    for p in progs:
+        n[p.status] += 1
+    c = tap.totals(progs)
+    d = "%s s, %d programs: %d passed, %d failed, %d skipped; cases pass:%d fail:%d xfail:%d skip:%d" % (
+        t, len(progs), n["pass"], n["fail"], n["skip"], c["pass"], c["fail"], c["xfail"], c["skip"])
+    bad = [p.name for p in progs if p.status == "fail"]
+    if rc in (124, 137):
+        report("FAIL", f"selftest/{name}", d + f" (timed out after {tmo} s)")
+    elif not complete:
+        report("FAIL", f"selftest/{name}", d + f" (no TAP plan line: cut short, exit {rc})")
+    elif bad:
+        report("FAIL", f"selftest/{name}", d + " (failed: %s)" % ", ".join(bad[:4]))
+    elif rc not in (0, 4):
+        report("FAIL", f"selftest/{name}", d + f" (exit {rc})")
+    elif not progs:
+        report("FAIL" if policy == "run" else "SKIP", f"selftest/{name}", d + " (no program of the category ran)")
+    elif policy == "run" and (n["skip"] or c["skip"]):
+        report("FAIL", f"selftest/{name}", d + " (skipped, but must run all)")
+    elif n["pass"] == 0:
+        report("FAIL" if policy == "run" else "SKIP", f"selftest/{name}", d + " (every program skipped)")
+    else:
+        report("ok", f"selftest/{name}", d)
+
+
 def kunit_line(res, kunit_py):
     """One line for scripts/run: each suite's counts, exit 1 on a failure."""
     suites, err = kunit_suites(os.path.join(res, "dmesg.txt"), kunit_py,
@@ -83,9 +117,13 @@ def main():
     passed = failed = skipped = 0
     lines = []
 
+    other_failed = 0
+
     def report(status, name, detail):
-        nonlocal passed, failed, skipped
+        nonlocal passed, failed, skipped, other_failed
         lines.append(f"{status:<5} {name:<34} {detail}")
+        if status == "FAIL" and not name.startswith("selftest/"):
+            other_failed += 1
         if status == "ok":
             passed += 1
         elif status == "SKIP":
@@ -124,6 +162,7 @@ def main():
             report("ok", f"kunit/{s}", d)
 
     # (b) selftests
+    cases = []
     for e in planfile.read(plan):
         name, tmo, policy = e.name, e.timeout, e.policy
         if policy == "verify":
@@ -140,6 +179,9 @@ def main():
         rc = int(rcs)
         log = read(os.path.join(res, name + ".log"))
         t = read(os.path.join(res, name + ".time")).strip()
+        if e.command.split()[0] == "run_vmtests.sh":
+            vmtests_entry(report, cases, name, policy, tmo, rc, log, t)
+            continue
         tot = selftest_totals(log)
         d = f"{t} s"
         if tot:
@@ -155,6 +197,8 @@ def main():
             report("ok", f"selftest/{name}", d)
         else:
             report("FAIL", f"selftest/{name}", d + f" (exit {rc})")
+    with open(os.path.join(res, "cases.txt"), "w") as f:
+        f.writelines("%s %s\n" % (st, key) for key, st in cases)
 
     # (b2) the CoW-context oracle: every anon rmap walk of the run was
     # checked against the CoW contexts; not one may have missed a mapping.
@@ -187,8 +231,11 @@ def main():
                 report("ok", "cow_context/verify", d)
 
     # (c) dmesg scan
-    pats = [re.compile(p) for p in read(dre).splitlines() if p and not p.startswith("#")]
-    bad = [l for l in dmesg.splitlines() if any(p.search(l) for p in pats)]
+    rules = [p for p in read(dre).splitlines() if p and not p.startswith("#")]
+    pats = [re.compile(p) for p in rules if not p.startswith("!")]
+    allowed = [re.compile(p[1:]) for p in rules if p.startswith("!")]
+    bad = [l for l in dmesg.splitlines()
+           if any(p.search(l) for p in pats) and not any(a.search(l) for a in allowed)]
     if not dmesg:
         report("FAIL", "dmesg", "no dmesg captured")
     elif bad:
@@ -208,7 +255,9 @@ def main():
 
     print("\n".join(lines))
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 1 if failed else 0
+    # 2: only selftests failed, which scripts/check judges against the
+    # base kernel's run (scripts/compare.py); 1: anything else failed.
+    return 1 if other_failed else 2 if failed else 0
 
 
 if __name__ == "__main__":

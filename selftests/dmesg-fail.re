@@ -1,4 +1,5 @@
-# Python regular expressions: a dmesg line matching any of them fails vmtest.
+# Python regular expressions: a dmesg line matching any of them fails vmtest,
+# unless it also matches one of the "!" lines (a report a test asks for).
 WARNING:
 BUG:
 Oops
@@ -26,3 +27,6 @@ page dumped because
 bad page state
 BAD page state
 cow_context: .*mismatch
+# run_vmtests.sh's gup_test category dumps pages on purpose
+# (gup_test -ct -F 0x1: "dump_pages() test").
+!page dumped because: gup_test: dump_pages\(\) test

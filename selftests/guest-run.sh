@@ -13,6 +13,17 @@ zram_swap "$res/guest.log"
 # hugetlb pages for cow and uffd's hugetlb variants (32 x 2 MiB per node).
 echo 64 >/proc/sys/vm/nr_hugepages 2>/dev/null
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
+# The kernel has no modules (CONFIG_MODULES=n); what run_vmtests.sh would
+# modprobe is built in (test_hmm, hwpoison_inject). Its hmm category asks
+# modinfo first: give modinfo and modprobe the kernel's list of built-in
+# modules (scripts/vmtest copies modules.builtin* into the binaries'
+# folder) in a tmpfs over the root's empty /lib/modules.
+if [ -f "$bin/modules.builtin.modinfo" ] && mount -t tmpfs tmpfs /lib/modules 2>>"$res/guest.log"; then
+	mkdir -p "/lib/modules/$(uname -r)" &&
+		cp "$bin"/modules.builtin* "/lib/modules/$(uname -r)/" &&
+		depmod -a 2>/dev/null
+	echo "built-in modules listed for modinfo: $(wc -l <"$bin/modules.builtin")" >>"$res/guest.log"
+fi
 {
 	echo "nodes: $(ls -d /sys/devices/system/node/node* | wc -l)"
 	echo "swap: $(tail -n +2 /proc/swaps | wc -l)"
