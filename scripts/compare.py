@@ -10,11 +10,15 @@ patched kernel's (the same tier of run_vmtests.sh categories).
 
 BASE_RES and OTHER_RES are result folders of scripts/vmtest; each has a
 cases.txt ("STATUS CATEGORY/KEY" lines, scripts/results.py writes it from
-the TAP of run_vmtests.sh, scripts/tap.py names the keys). Only
-categories that ran on both kernels are compared.
+the TAP of run_vmtests.sh, scripts/tap.py names the keys). A case whose
+name differs from base's only in numbers (a measurement in the name) is
+taken for the same case.
 
-A case that passed on base (pass or xfail) and on the other kernel failed,
-was skipped or did not appear at all is a regression, unless FLAKY
+Regressions: a case that passed on base (pass or xfail) and on the other
+kernel failed, was skipped or did not appear at all; a case that base
+skipped or did not print, or of a category base did not run (the
+series' own), that fails on the other kernel; a category base ran that
+the other kernel did not. Each is a regression unless FLAKY
 (selftests/flaky) lists it: "PATTERN ## EVIDENCE" lines, PATTERN an
 fnmatch pattern of keys ("userfaultfd/uffd-unit-tests :: events*"), the
 evidence how many of how many base runs failed so. A listed case that
@@ -130,8 +134,14 @@ def compare(base: Dict[str, str], other: Dict[str, str], flaky: List[Tuple[str, 
             elif o == "missing" and prog in crashed:
                 lost.append((key, crashed[prog]))
             else:
-                regress.append((key, o))
+                regress.append((key, "passes on base, %s" % o))
                 bad_progs.add(prog)
+        elif b == "skip" and o == "fail":
+            ev = listed(key)
+            if ev:
+                flakes.append((key, o, ev))
+            else:
+                regress.append((key, "fail (skipped on base)"))
         elif b == "fail" and o == "fail":
             both_bad.append(key)
         elif b != o and o in GOOD:
@@ -150,8 +160,22 @@ def compare(base: Dict[str, str], other: Dict[str, str], flaky: List[Tuple[str, 
         elif explained and key not in bad_progs:
             flakes.append((key, o, "follows from %s" % explained[0][0]))
         else:
-            regress.append((key, o))
+            regress.append((key, "passes on base, %s" % o))
     only_other = [k for k in other if category(k) in cats and k not in base]
+    # What base ran and the other kernel did not run at all, and what fails
+    # on the other kernel where base has nothing to compare with (a case
+    # base did not print, a category of the series' own): regressions too.
+    base_cats = {category(k) for k in base}
+    for c in sorted(base_cats - cats):
+        regress.append(("%s/*" % c, "not run"))
+    for k in other:
+        if other[k] == "fail" and k not in base:
+            ev = listed(k)
+            if ev:
+                flakes.append((k, "fail", ev))
+            else:
+                regress.append((k, "fail (not on base)" if category(k) in base_cats
+                                else "fail (category not run on base)"))
     unused = [p for p, _ in flaky if p not in used]
     return dict(cats=sorted(cats), compared=compared, regress=regress, flakes=flakes,
                 both_bad=both_bad, fixed=fixed, only_other=only_other, unused=unused, lost=lost)
@@ -159,7 +183,7 @@ def compare(base: Dict[str, str], other: Dict[str, str], flaky: List[Tuple[str, 
 
 def report(r, label: str) -> int:
     for key, o in r["regress"]:
-        print("REGRESSION %s: passes on base, %s on %s" % (key, o, label))
+        print("REGRESSION %s: %s on %s" % (key, o, label))
     for key, o, ev in r["flakes"]:
         print("flaky      %s: %s on %s (listed: %s)" % (key, o, label, ev))
     gone = {}
@@ -193,10 +217,11 @@ def tally(dirs: List[str]) -> int:
     allkeys: List[str] = []
     for cases in runs.values():
         allkeys.extend(k for k in cases if k not in allkeys)
-    n = len(runs)
     bad = skipped = 0
     for k in allkeys:
-        sts = [c.get(k, "missing") for c in runs.values()]
+        had = [c for c in runs.values() if any(category(x) == category(k) for x in c)]
+        sts = [c.get(k, "missing") for c in had]
+        n = len(had)
         nbad = sum(1 for x in sts if x not in GOOD)
         if nbad == n and set(sts) == {"skip"}:
             skipped += 1
@@ -206,7 +231,7 @@ def tally(dirs: List[str]) -> int:
             kinds = ", ".join("%s %d" % (x, sts.count(x)) for x in sorted(set(sts)) if x not in GOOD)
             print("%d of %d runs: %s (%s)" % (nbad, n, k, kinds))
     print("%d runs, %d cases: %d did not pass in every run, %d skipped in every run"
-          % (n, len(allkeys), bad, skipped))
+          % (len(runs), len(allkeys), bad, skipped))
     return 0
 
 
@@ -220,7 +245,8 @@ def selftest() -> None:
     r = compare(base, other, [("uffd/u :: ev*", "base failed 1 of 2"), ("cow/zz", "x")])
     assert r["cats"] == ["cow", "uffd"], r["cats"]
     assert r["compared"] == 6
-    assert r["regress"] == [("cow/cow :: a", "fail")]
+    assert r["regress"] == [("cow/cow :: a", "passes on base, fail"),
+                            ("ksm/*", "not run")], r["regress"]
     assert r["flakes"] == [("uffd/u :: ev", "fail", "base failed 1 of 2")]
     assert r["both_bad"] == ["cow/cow :: c"]
     assert r["fixed"] == [("uffd/u :: x", "skip")]
@@ -229,7 +255,7 @@ def selftest() -> None:
                 {"p/t": "pass", "p/t :: extra 31 (0.2%)": "pass"}, [])
     assert r["regress"] == [] and r["only_other"] == [], r
     r = compare(base, {"cow/cow": "pass"}, [])
-    assert ("cow/cow :: a", "missing") in r["regress"]
+    assert ("cow/cow :: a", "passes on base, missing") in r["regress"]
     # a listed case that stops its program: later cases are lost, and the
     # program's failure follows from it; an unlisted one is a regression
     b2 = {"u/p": "pass", "u/p :: a": "pass", "u/p :: ev": "pass", "u/p :: z": "pass"}
@@ -239,9 +265,15 @@ def selftest() -> None:
     assert r["lost"] == [("u/p :: z", "u/p :: ev")]
     assert [f[0] for f in r["flakes"]] == ["u/p :: ev", "u/p"]
     r = compare(b2, o2, [])
-    assert ("u/p :: ev", "missing") in r["regress"] and ("u/p", "fail") in r["regress"]
+    assert ("u/p :: ev", "passes on base, missing") in r["regress"]
+    assert ("u/p", "passes on base, fail") in r["regress"]
     r = compare(b2, {"u/p": "fail", "u/p :: a": "pass", "u/p :: ev": "pass", "u/p :: z": "pass"}, [])
-    assert r["regress"] == [("u/p", "fail")]
+    assert r["regress"] == [("u/p", "passes on base, fail")]
+    # failures base cannot speak for: a new category, a case base skipped
+    r = compare({"c/p": "pass", "c/p :: s": "skip"},
+                {"c/p": "pass", "c/p :: s": "fail", "new/q": "fail"}, [])
+    assert r["regress"] == [("c/p :: s", "fail (skipped on base)"),
+                            ("new/q", "fail (category not run on base)")], r["regress"]
 
 
 def main() -> int:
@@ -266,6 +298,9 @@ def main() -> int:
     label = "patched"
     if "--label" in args:
         i = args.index("--label")
+        if i + 1 >= len(args):
+            print(__doc__.strip(), file=sys.stderr)
+            return 1
         label = args[i + 1]
         del args[i:i + 2]
     if len(args) != 3:

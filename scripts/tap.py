@@ -26,8 +26,7 @@ from typing import List, NamedTuple, Tuple
 
 TOP = re.compile(r"^(ok|not ok) (\d+) (.*?)(?: # (SKIP|exit=\d+).*)?$")
 CASE = re.compile(r"^# (ok|not ok) (\d+) (.*)$")
-DIRECTIVE = re.compile(r"\s+#\s*(SKIP|XFAIL|TODO)\b.*$", re.I)
-TOTALS = re.compile(r"# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) skip:(\d+) error:(\d+)")
+DIRECTIVE = re.compile(r"\s+#\s*(SKIP|XFAIL|XPASS|TODO|TIMEOUT)\b.*$", re.I)
 
 
 class Program(NamedTuple):
@@ -46,7 +45,7 @@ def case_status(ok: str, rest: str) -> Tuple[str, str]:
     if m:
         desc, word = rest[: m.start()].strip(), m.group(1).upper()
     else:
-        m = re.match(r"^#\s*(SKIP|XFAIL|TODO)\b\s*(.*)$", rest, re.I)
+        m = re.match(r"^#\s*(SKIP|XFAIL|XPASS|TODO|TIMEOUT)\b\s*(.*)$", rest, re.I)
         if m:
             desc, word = m.group(2).strip(), m.group(1).upper()
         else:
@@ -55,6 +54,9 @@ def case_status(ok: str, rest: str) -> Tuple[str, str]:
         return desc, "skip"
     if word == "XFAIL":
         return desc, "xfail"
+    if word == "TODO":
+        return desc, "xfail" if ok != "ok" else "pass"
+    # XPASS (passed, though expected to fail) is a pass; TIMEOUT a failure
     return desc, "pass" if ok == "ok" else "fail"
 
 
@@ -129,6 +131,8 @@ def selftest() -> None:
         "ok 2 ksm_tests -U # SKIP",
         "# ok 1 x # XFAIL known",
         "# ok 2 # XFAIL vmsplice",
+        "# not ok 3 slow # TIMEOUT",
+        "# ok 4 lucky # XPASS unknown",
         "ok 3 mkdirty",
         "1..3",
     ])
@@ -136,8 +140,9 @@ def selftest() -> None:
     assert complete
     assert [(p.name, p.status) for p in progs] == [("cow", "fail"), ("ksm_tests -U", "skip"), ("mkdirty", "pass")]
     assert progs[0].cases == [("Basic COW", "pass"), ("Basic COW [2]", "fail"), ("hugetlb", "skip")]
-    assert progs[2].cases == [("x", "xfail"), ("vmsplice", "xfail")]
-    assert totals(progs) == {"pass": 1, "fail": 1, "skip": 1, "xfail": 2}
+    assert progs[2].cases == [("x", "xfail"), ("vmsplice", "xfail"), ("slow", "fail"),
+                              ("lucky", "pass")]
+    assert totals(progs) == {"pass": 2, "fail": 2, "skip": 1, "xfail": 2}
     assert keyed(progs)[1] == ("cow :: Basic COW", "pass")
     assert not parse("TAP version 13\nok 1 cow\n")[1]
 
