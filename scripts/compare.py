@@ -19,8 +19,8 @@ kernel failed, was skipped or did not appear at all; a case that base
 skipped or did not print, or of a category base did not run (the
 series' own), that fails on the other kernel; a category base ran that
 the other kernel did not. Each is a regression unless FLAKY
-(selftests/flaky) lists it: "PATTERN ## EVIDENCE" lines, PATTERN an
-fnmatch pattern of keys ("userfaultfd/uffd-unit-tests :: events*"), the
+(selftests/flaky) lists it: "PATTERN ## EVIDENCE" lines, PATTERN a key
+or an fnmatch pattern of keys ("userfaultfd/uffd-unit-tests :: events*"), the
 evidence how many of how many base runs failed so. A listed case that
 failed is reported as flaky, with its evidence; a listed case that never
 failed in this pair is reported as such, so the list can shrink.
@@ -106,7 +106,9 @@ def compare(base: Dict[str, str], other: Dict[str, str], flaky: List[Tuple[str, 
     used = set()
 
     def listed(key):
-        pats = [(p, e) for p, e in flaky if fnmatch.fnmatchcase(key, p)]
+        # a pattern equal to the key matches it even with fnmatch's "[...]"
+        # in it (tap.py's " [2]" of a repeated name)
+        pats = [(p, e) for p, e in flaky if p == key or fnmatch.fnmatchcase(key, p)]
         used.update(p for p, _ in pats)
         return pats[0][1] if pats else None
 
@@ -260,6 +262,9 @@ def selftest() -> None:
     # program's failure follows from it; an unlisted one is a regression
     b2 = {"u/p": "pass", "u/p :: a": "pass", "u/p :: ev": "pass", "u/p :: z": "pass"}
     o2 = {"u/p": "fail", "u/p :: a": "pass"}
+    r = compare({"t/k": "pass", "t/k :: x [2]": "pass"}, {"t/k": "fail", "t/k :: x [2]": "fail"},
+                [("t/k :: x [2]", "3 of 3")])
+    assert r["regress"] == [] and len(r["flakes"]) == 2, r
     r = compare(b2, o2, [("u/p :: ev", "1 of 2")])
     assert r["regress"] == [], r["regress"]
     assert r["lost"] == [("u/p :: z", "u/p :: ev")]
