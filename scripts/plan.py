@@ -23,9 +23,9 @@ this module; the shell scripts call it:
         entries or of the NAMEs given, "verify" ones only with --verify
 
   plan.py PLAN repeat N [NAME...]
-        a plan of N copies of each entry (of the NAMEs given), named
-        NAME@1 ... NAME@N (scripts/vmtest --repeat: how often a test fails
-        in N runs, compare.py --tally counts)
+        a plan of N rounds of the entries (of the NAMEs given), in the
+        plan's order, named NAME@1 ... NAME@N (scripts/vmtest --repeat:
+        how often a test fails in N runs, compare.py --tally counts)
 
 A malformed line, a duplicate name or an unknown NAME is an error naming
 the file and line (exit 1).
@@ -105,8 +105,9 @@ def main(argv: List[str]) -> int:
         sel = [e for e in plan if (not only or e.name in only) and
                (verify or e.policy != "verify")]
         if what == "repeat":
-            for e in sel:
-                for k in range(1, times + 1):
+            # round by round, so that each round runs in the plan's order
+            for k in range(1, times + 1):
+                for e in sel:
                     print("%s@%d %d %s %s" % (e.name, k, e.timeout, e.policy, e.command))
         elif what == "names":
             print("\n".join(e.name for e in sel))
