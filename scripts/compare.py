@@ -219,9 +219,10 @@ def tally(dirs: List[str]) -> int:
     allkeys: List[str] = []
     for cases in runs.values():
         allkeys.extend(k for k in cases if k not in allkeys)
+    cats_of = [(c, {category(x) for x in c}) for c in runs.values()]
     bad = skipped = 0
     for k in allkeys:
-        had = [c for c in runs.values() if any(category(x) == category(k) for x in c)]
+        had = [c for c, cats in cats_of if category(k) in cats]
         sts = [c.get(k, "missing") for c in had]
         n = len(had)
         nbad = sum(1 for x in sts if x not in GOOD)
