@@ -13,8 +13,13 @@ interval). Per row: each kernel's mean, the ratio patched mean / base
 mean with a 95% confidence interval (scripts/benchstats.py: Fieller's
 interval, Welch's degrees of freedom; at least 5 samples per kernel), a
 verdict that calls the ratio a difference only when the interval
-excludes 1.0, and the noise column. Exits 1 if a benchmark of the plan
-did not run, failed, or printed no numbers in some boot.
+excludes 1.0, and the noise column. Then, for the patched kernel, what
+its rmap walks over CoW contexts did during each benchmark (the
+cow_context_rmap_* counters of /proc/vmstat, NAME.vm0 and NAME.vm1: walks,
+the share of walks that visited exactly one context, contexts visited per
+walk and per candidate context (one with a VMA at the folio's address),
+walks given up on a busy lock). Exits 1 if a benchmark of the plan did not run, failed, or printed
+no numbers in some boot.
 """
 import csv
 import json
@@ -122,6 +127,7 @@ def main():
     for k in KERNELS:
         if not guests[k]:
             errors.append("no %s boot finished" % k)
+    walks = walk_counters(runs_dir, runs, plan)
 
     # Group: (bench, name, param, unit) -> kernel -> values, in plan order.
     order = {b: i for i, (b, _) in enumerate(plan)}
@@ -215,6 +221,7 @@ def main():
     for r in [hdr] + rows:
         lines.append("  ".join(c.rjust(w[i]) if i in right else c.ljust(w[i])
                                for i, c in enumerate(r)).rstrip())
+    lines += walk_table(plan, walks)
     lines.append("")
     lines.append("plan (program arguments):")
     for b, args in plan:
@@ -237,13 +244,68 @@ def main():
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump({"meta": meta, "plan": dict(plan),
                    "kernels": {k: guests[k] for k in KERNELS},
-                   "summary": summary, "samples": samples, "errors": errors}, f, indent=1)
+                   "summary": summary, "rmap_walks": walks, "samples": samples,
+                   "errors": errors}, f, indent=1)
 
     plot(out, summary)
     if errors:
         print("bench-report: %d errors (see above)" % len(errors), file=sys.stderr)
         return 1
     return 0
+
+
+WALK_KEYS = ("walk", "walk_one", "visited", "useful", "contended")
+
+
+def walk_counters(runs_dir, runs, plan):
+    """bench -> the patched kernel's cow_context_rmap_* deltas, summed over boots."""
+    walks = {}
+    for run in runs:
+        if run.partition("-")[2] != "patched":
+            continue
+        for bench, _ in plan:
+            before, after = ({l.split()[0]: int(l.split()[1])
+                              for l in read(os.path.join(runs_dir, run, bench + ext)).splitlines()
+                              if len(l.split()) == 2}
+                             for ext in (".vm0", ".vm1"))
+            if not after:
+                continue
+            d = walks.setdefault(bench, dict.fromkeys(WALK_KEYS, 0))
+            for k in WALK_KEYS:
+                key = "cow_context_rmap_" + k
+                d[k] += after.get(key, 0) - before.get(key, 0)
+    return walks
+
+
+def walk_table(plan, walks):
+    lines = ["", "rmap walks over CoW contexts on the patched kernel, per benchmark"
+             " (/proc/vmstat cow_context_rmap_*",
+             "before and after it, summed over all boots; warm-up and background walks"
+             " (kswapd, compaction, khugepaged) included):"]
+    if not walks:
+        return lines + ["  none counted (a kernel without CONFIG_ANON_COW_CONTEXT's counters)"]
+    hdr = ("bench", "walks", "one context", "visited/walk", "candidate/walk",
+           "visited/candidate", "contended")
+    rows = []
+    for bench, _ in plan:
+        d = walks.get(bench)
+        if d is None:
+            continue
+        w = d["walk"]
+        rows.append((bench, "%d" % w,
+                     "%.1f%%" % (100.0 * d["walk_one"] / w) if w else "-",
+                     "%.2f" % (d["visited"] / w) if w else "-",
+                     "%.2f" % (d["useful"] / w) if w else "-",
+                     "%.2f" % (d["visited"] / d["useful"]) if d["useful"] else "-",
+                     "%d" % d["contended"]))
+    w = [max(len(x[i]) for x in rows + [hdr]) for i in range(len(hdr))]
+    for r in [hdr] + rows:
+        lines.append("  ".join(c.rjust(w[i]) if i else c.ljust(w[i])
+                               for i, c in enumerate(r)).rstrip())
+    lines.append("one context: walks that visited exactly one context (the leaf-process case);")
+    lines.append("candidate: contexts in which the walk found a VMA at the folio's address"
+                 " (it may map the folio: rmap_one checks)")
+    return lines
 
 
 def plot(out, summary):

@@ -9,18 +9,22 @@ lines ignored:
   a bench plan (scripts/bench, --bench): NAME TIMEOUT PROGRAM ARGS...
 
 TIMEOUT is in seconds. POLICY is "run" (a skipped case is a failure),
-"any" (a skip is reported as a skip) or "verify" (only on kernels with
-CONFIG_ANON_COW_CONTEXT_VERIFY=y, where it is "run"); a bench entry's
-policy is "run". scripts/results.py and scripts/bench-report.py import
+"any" (a skip is reported as a skip), "verify" (only on kernels with
+CONFIG_ANON_COW_CONTEXT_VERIFY=y, where it is "run") or "series" (only
+on kernels with CONFIG_ANON_COW_CONTEXT=y: "run" with the oracle on,
+"any" without it, where the series' own tests skip the cases that read
+the oracle's counters); a bench entry's policy is "run". scripts/results.py and scripts/bench-report.py import
 this module; the shell scripts call it:
 
-  plan.py [--bench] PLAN names [--verify] [NAME...]
-  plan.py [--bench] PLAN total-timeout [--verify] [NAME...]
-  plan.py [--bench] PLAN runlist [--verify] [NAME...]
+  plan.py [--bench] PLAN names [--series] [--verify] [NAME...]
+  plan.py [--bench] PLAN total-timeout [--series] [--verify] [NAME...]
+  plan.py [--bench] PLAN runlist [--series] [--verify] [NAME...]
         the entries' names (one a line), the sum of their timeouts, or
         "NAME TIMEOUT COMMAND..." lines, what the guest scripts run
         (selftests/guest-run.sh, selftests/bench/guest-bench.sh): of all
-        entries or of the NAMEs given, "verify" ones only with --verify
+        entries or of the NAMEs given, "verify" ones only with --verify,
+        "series" ones only with --series or --verify (the oracle comes
+        with the series)
 
   plan.py PLAN repeat N [NAME...]
         a plan of N rounds of the entries (of the NAMEs given), in the
@@ -33,7 +37,7 @@ the file and line (exit 1).
 import sys
 from typing import List, NamedTuple
 
-POLICIES = ("run", "any", "verify")
+POLICIES = ("run", "any", "verify", "series")
 
 
 class Entry(NamedTuple):
@@ -92,18 +96,20 @@ def main(argv: List[str]) -> int:
     try:
         plan = read(path, bench)
         verify = "--verify" in rest
-        only = [a for a in rest if a != "--verify"]
+        series = verify or "--series" in rest
+        only = [a for a in rest if a not in ("--verify", "--series")]
         times = 0
         if what == "repeat":
             if not only or not only[0].isdigit() or int(only[0]) < 1:
                 raise PlanError("repeat wants a count of at least 1, then test names")
-            times, only, verify = int(only[0]), only[1:], True
+            times, only, verify, series = int(only[0]), only[1:], True, True
         names = {e.name for e in plan}
         for n in only:
             if n not in names:
                 raise PlanError("%s: no test %r in the plan" % (path, n))
         sel = [e for e in plan if (not only or e.name in only) and
-               (verify or e.policy != "verify")]
+               (verify or e.policy != "verify") and
+               (series or e.policy != "series")]
         if what == "repeat":
             # round by round, so that each round runs in the plan's order
             for k in range(1, times + 1):

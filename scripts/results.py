@@ -165,11 +165,17 @@ def main():
     cases = []
     for e in planfile.read(plan):
         name, tmo, policy = e.name, e.timeout, e.policy
+        has_verify = re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M)
         if policy == "verify":
-            if not re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M):
+            if not has_verify:
                 report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT_VERIFY=y, not run")
                 continue
             policy = "run"
+        elif policy == "series":
+            if not re.search(r"^CONFIG_ANON_COW_CONTEXT=y$", cfg, re.M):
+                report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT=y, not run")
+                continue
+            policy = "run" if has_verify else "any"
         rcs = read(os.path.join(res, name + ".rc")).strip()
         if rcs == "" and not os.path.exists(os.path.join(res, "only")):
             report("FAIL", f"selftest/{name}", "did not run")
@@ -253,11 +259,52 @@ def main():
         else:
             report("ok", "kmemleak", "no suspected leak after the tests")
 
+    # (e) lockdep, on debug kernels with the series: the order it saw
+    ldp = os.path.join(res, "lockdep.txt")
+    if os.path.exists(ldp) and re.search(r"^CONFIG_ANON_COW_CONTEXT=y$", cfg, re.M):
+        after, before = lockdep_order(read(ldp), "cow_context")
+        if not after and not before:
+            report("FAIL", "lockdep", "no lock class of the series (cow_context*) in /proc/lockdep")
+        else:
+            with open(os.path.join(res, "lockdep-order.txt"), "w") as f:
+                for c in sorted(set(after) | set(before)):
+                    f.write("%s\n  taken after: %s\n  takes then: %s\n" % (
+                        c, ", ".join(sorted(before.get(c, ()))) or "-",
+                        ", ".join(sorted(after.get(c, ()))) or "-"))
+            report("ok", "lockdep", "%d classes of the series seen by lockdep, "
+                   "%d held before them, %d taken inside them (lockdep-order.txt)" % (
+                       len(set(after) | set(before)),
+                       len({x for v in before.values() for x in v}),
+                       len({x for v in after.values() for x in v})))
+
     print("\n".join(lines))
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     # 2: only selftests failed, which scripts/check judges against the
     # base kernel's run (scripts/compare.py); 1: anything else failed.
     return 1 if other_failed else 2 if failed else 0
+
+
+def lockdep_order(text, word):
+    """Of /proc/lockdep: for each class whose name has WORD, the classes
+    taken while it is held (its direct "->" dependencies) and the classes
+    held when it is taken (those that list it)."""
+    deps, cur = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^\S+ .*: (.+)$", line)
+        if m and not line.startswith(" "):
+            cur = m.group(1).strip()
+            deps.setdefault(cur, set())
+            continue
+        m = re.match(r"^ -> \[\S+\] (.+)$", line)
+        if m and cur is not None:
+            deps[cur].add(m.group(1).strip())
+    after = {c: d for c, d in deps.items() if word in c}
+    before = {}
+    for c, d in deps.items():
+        for x in d:
+            if word in x:
+                before.setdefault(x, set()).add(c)
+    return after, before
 
 
 if __name__ == "__main__":

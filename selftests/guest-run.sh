@@ -51,6 +51,9 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >"$res/kmemleak.txt"
 fi
+# Lockdep kernels: every lock class it saw and its direct dependencies
+# (scripts/results.py reports the order it found for the series' locks).
+[ -r /proc/lockdep ] && cat /proc/lockdep >"$res/lockdep.txt"
 dmesg >"$res/dmesg.txt"
 cat /proc/vmstat >"$res/vmstat.txt"
 grep -E '^(Node|MemTotal|SwapTotal)' /proc/meminfo >>"$res/guest.log" 2>/dev/null

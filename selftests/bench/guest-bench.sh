@@ -5,7 +5,9 @@
 # Sets up the machine as scripts/vmtest's guest does (zram swap; two NUMA
 # nodes come from the qemu command line), then runs each line of PLAN
 # ("name timeout(s) program args...") from BIN_DIR: RESULTS_DIR/NAME.log
-# (RESULT lines and messages), NAME.rc, NAME.time; guest.txt describes the
+# (RESULT lines and messages), NAME.rc, NAME.time, NAME.vm0 and NAME.vm1
+# (the series' cow_context_rmap_* counters of /proc/vmstat before and
+# after it; empty on a kernel without them); guest.txt describes the
 # guest; done marks the end.
 res=$1 bin=$2 plan=$3
 
@@ -31,10 +33,12 @@ cd /tmp || exit 1
 while read -r name tmo prog args; do
 	case "$name" in ''|'#'*) continue ;; esac
 	echo "bench: running $name" >/dev/kmsg
+	grep '^cow_context_rmap_' /proc/vmstat >"$res/$name.vm0"
 	start=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	timeout -k 10 "$tmo" "$bin/$prog" $args </dev/null >"$res/$name.log" 2>&1
 	echo $? >"$res/$name.rc"
+	grep '^cow_context_rmap_' /proc/vmstat >"$res/$name.vm1"
 	echo "$start $(date +%s.%N)" | awk '{printf "%.1f\n", $2 - $1}' >"$res/$name.time"
 done <"$plan"
 dmesg >"$res/dmesg.txt"
