@@ -37,7 +37,14 @@ COWCTX_DEBIAN_PKG=linux-source-7.2
 COWCTX_DEBIAN_TAG=cowctx-debian
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# ../shared beside the repo; a clone made elsewhere from a local checkout
+# (CI's clean clone, a scratch copy) finds the one beside that checkout.
 SHARED=${COWCTX_SHARED:-$REPO/../shared}
+if [ -z "${COWCTX_SHARED:-}" ] && [ ! -d "$SHARED" ]; then
+	_origin=$(git -C "$REPO" remote get-url origin 2>/dev/null || true)
+	[ -n "$_origin" ] && [ -d "$_origin/../shared" ] && SHARED=$(cd "$_origin/../shared" && pwd)
+	unset _origin
+fi
 
 # Name of the kernel option this series adds.
 COWCTX_OPTION=CONFIG_ANON_COW_CONTEXT
