@@ -163,16 +163,17 @@ def main():
 
     # (b) selftests
     cases = []
+    has_series = re.search(r"^CONFIG_ANON_COW_CONTEXT=y$", cfg, re.M)
+    has_verify = re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M)
     for e in planfile.read(plan):
         name, tmo, policy = e.name, e.timeout, e.policy
-        has_verify = re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M)
         if policy == "verify":
             if not has_verify:
                 report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT_VERIFY=y, not run")
                 continue
             policy = "run"
         elif policy == "series":
-            if not re.search(r"^CONFIG_ANON_COW_CONTEXT=y$", cfg, re.M):
+            if not has_series:
                 report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT=y, not run")
                 continue
             policy = "run" if has_verify else "any"
@@ -261,7 +262,7 @@ def main():
 
     # (e) lockdep, on debug kernels with the series: the order it saw
     ldp = os.path.join(res, "lockdep.txt")
-    if os.path.exists(ldp) and re.search(r"^CONFIG_ANON_COW_CONTEXT=y$", cfg, re.M):
+    if os.path.exists(ldp) and has_series:
         after, before = lockdep_order(read(ldp), "cow_context")
         if not after and not before:
             report("FAIL", "lockdep", "no lock class of the series (cow_context*) in /proc/lockdep")
