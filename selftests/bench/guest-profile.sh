@@ -4,7 +4,7 @@
 # usage: guest-profile.sh RESULTS_DIR PERIOD_NS PROGRAM [ARGS...]
 # Sets up the machine as guest-bench.sh does (zram swap), runs PROGRAM
 # once to warm up, then again under perf record (cpu-clock, every
-# PERIOD_NS of guest time, call graphs, all CPUs) and writes
+# PERIOD_NS of guest time it runs, call graphs, its forked children too) and writes
 # RESULTS_DIR/bench.txt (its RESULT lines), report.txt (self time per
 # symbol), report-children.txt (time including callees) and
 # report-callers.txt (the callers of the hottest symbols); done marks the end.
@@ -24,7 +24,7 @@ if ! command -v perf >/dev/null; then
 	exit 1
 fi
 "$@" >"$res/warm.txt" 2>&1 || { cp "$res/warm.txt" "$res/error"; exit 1; }
-perf record -q -e cpu-clock -c "$period" -a -g -o /tmp/perf.data -- "$@" \
+perf record -q -e cpu-clock -c "$period" -g -o /tmp/perf.data -- "$@" \
 	>"$res/bench.txt" 2>"$res/perf-record.log" || { cp "$res/perf-record.log" "$res/error"; exit 1; }
 perf report -i /tmp/perf.data --no-children --sort sym --stdio -g none \
 	--percent-limit 0.2 >"$res/report.txt" 2>/dev/null
