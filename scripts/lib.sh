@@ -117,6 +117,11 @@ progress_end() {
 # rustup toolchain is never on PATH in there.
 inroot() {
 	local cmd=$1 cwd=${INROOT_CWD:-$PWD}
+	# ccache's preprocessor filter (scripts/ccache-cpp: why it exists and
+	# why it is sound), at one path in the cache folder for every clone.
+	cmp -s "$REPO/scripts/ccache-cpp" "$COWCTX_CACHE/ccache-cpp" 2>/dev/null ||
+		{ mkdir -p "$COWCTX_CACHE" && cp "$REPO/scripts/ccache-cpp" "$COWCTX_CACHE/ccache-cpp.$$" &&
+		  mv -f "$COWCTX_CACHE/ccache-cpp.$$" "$COWCTX_CACHE/ccache-cpp"; }
 	unshare --mount --propagation private -- bash -c '
 		set -e
 		root=$1 cache=$2 repo=$3 shared=$4 cwd=$5 cmd=$6
@@ -134,6 +139,7 @@ inroot() {
 			PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			CCACHE_DIR="$cache/ccache" CCACHE_BASEDIR="$cache" \
 			CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=8G \
+			CCACHE_PREFIX_CPP="$cache/ccache-cpp" \
 			COWCTX_CACHE="$cache" CI="${CI:-}" \
 			bash -c "cd \"$cwd\" && $cmd"
 	' inroot "$COWCTX_ROOT" "$COWCTX_CACHE" "$REPO" "$(cd "$SHARED" 2>/dev/null && pwd || echo /nonexistent)" "$cwd" "$cmd"
