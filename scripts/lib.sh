@@ -140,6 +140,7 @@ inroot() {
 			CCACHE_DIR="$cache/ccache" CCACHE_BASEDIR="$cache" \
 			CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=8G \
 			CCACHE_PREFIX_CPP="$cache/ccache-cpp" \
+			CCACHE_EXTRAFILES="$cache/ccache-cpp" \
 			COWCTX_CACHE="$cache" CI="${CI:-}" \
 			bash -c "cd \"$cwd\" && $cmd"
 	' inroot "$COWCTX_ROOT" "$COWCTX_CACHE" "$REPO" "$(cd "$SHARED" 2>/dev/null && pwd || echo /nonexistent)" "$cwd" "$cmd"
@@ -162,6 +163,31 @@ vng_boot() {
 		--qemu-opts='-smp 4,sockets=2,cores=2,threads=1$extra' \
 		--append 'slab_nomerge' --rwdir $rw --exec '$cmd'" \
 		>"$rw/vng.log" 2>&1 </dev/null
+}
+
+# guest_out_dir DIR DEFAULT: an empty results folder (DIR, or DEFAULT
+# if DIR is empty) that the root and the guest both see, that is under
+# $COWCTX_CACHE or the repo; made, and printed as an absolute path.
+guest_out_dir() {
+	local d
+	d=$(realpath -m "${1:-$2}")
+	case "$d/" in
+	"$(realpath -m "$COWCTX_CACHE")"/*|"$REPO"/*) ;;
+	*) die "--out $d: must be under $COWCTX_CACHE or $REPO (the root and the guest see only those)" ;;
+	esac
+	[ ! -e "$d" ] || [ -z "$(ls -A "$d")" ] || die "output folder $d is not empty"
+	mkdir -p "$d"
+	echo "$d"
+}
+
+# build_bench_prog SRC BIN: one benchmark program of selftests/bench,
+# built in the root for the guest (gcc -O2); the compiler's output goes
+# to build.log beside BIN.
+build_bench_prog() {
+	local log
+	log=$(dirname "$2")/build.log
+	inroot "gcc -O2 -Wall -Wextra -Wno-unused-parameter -o $2 $1 -lpthread" >>"$log" 2>&1 ||
+		{ tail -20 "$log" >&2; die "building $(basename "$1") failed, see $log"; }
 }
 
 # The series, in order, as listed in the repo's "series" file.

@@ -17,14 +17,15 @@ the oracle's counters); a bench entry's policy is "run". scripts/results.py and 
 this module; the shell scripts call it:
 
   plan.py [--bench] PLAN names [--series] [--verify] [NAME...]
-  plan.py [--bench] PLAN total-timeout [--series] [--verify] [NAME...]
-  plan.py [--bench] PLAN runlist [--series] [--verify] [NAME...]
+  plan.py [--bench] PLAN total-timeout [--series] [--verify] [--scale K] [NAME...]
+  plan.py [--bench] PLAN runlist [--series] [--verify] [--scale K] [NAME...]
         the entries' names (one a line), the sum of their timeouts, or
         "NAME TIMEOUT COMMAND..." lines, what the guest scripts run
         (selftests/guest-run.sh, selftests/bench/guest-bench.sh): of all
         entries or of the NAMEs given, "verify" ones only with --verify,
         "series" ones only with --series or --verify (the oracle comes
-        with the series)
+        with the series); --scale K multiplies every timeout by the
+        whole number K (scripts/vmtest on debug kernels)
 
   plan.py PLAN repeat N [NAME...]
         a plan of N rounds of the entries (of the NAMEs given), in the
@@ -95,6 +96,13 @@ def main(argv: List[str]) -> int:
     path, what, rest = argv[0], argv[1], argv[2:]
     try:
         plan = read(path, bench)
+        scale = 1
+        if "--scale" in rest:
+            k = rest.index("--scale")
+            if what not in ("total-timeout", "runlist") or k + 1 >= len(rest) or \
+               not rest[k + 1].isdigit() or int(rest[k + 1]) < 1:
+                raise PlanError("--scale wants a whole number of at least 1, with total-timeout or runlist")
+            scale, rest = int(rest[k + 1]), rest[:k] + rest[k + 2:]
         verify = "--verify" in rest
         series = verify or "--series" in rest
         only = [a for a in rest if a not in ("--verify", "--series")]
@@ -118,10 +126,10 @@ def main(argv: List[str]) -> int:
         elif what == "names":
             print("\n".join(e.name for e in sel))
         elif what == "total-timeout":
-            print(sum(e.timeout for e in sel))
+            print(sum(e.timeout * scale for e in sel))
         else:
             for e in sel:
-                print("%s %d %s" % (e.name, e.timeout, e.command))
+                print("%s %d %s" % (e.name, e.timeout * scale, e.command))
     except PlanError as e:
         print("error: %s" % e, file=sys.stderr)
         return 1

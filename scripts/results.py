@@ -23,6 +23,10 @@ import plan as planfile  # noqa: E402  (scripts/plan.py, the plan parser)
 import tap  # noqa: E402  (scripts/tap.py, run_vmtests.sh's TAP)
 
 
+# How far before a bad dmesg line an "!after:" rule looks for its header.
+AFTER_LINES = 6
+
+
 def read(path, default=""):
     try:
         with open(path, errors="replace") as f:
@@ -165,8 +169,11 @@ def main():
     cases = []
     has_series = re.search(r"^CONFIG_ANON_COW_CONTEXT=y$", cfg, re.M)
     has_verify = re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M)
+    # scripts/vmtest's factor on the plan's timeouts (debug kernels: 4).
+    scale = read(os.path.join(res, "timeout-scale")).strip()
+    scale = int(scale) if scale.isdigit() else 1
     for e in planfile.read(plan):
-        name, tmo, policy = e.name, e.timeout, e.policy
+        name, tmo, policy = e.name, e.timeout * scale, e.policy
         if policy == "verify":
             if not has_verify:
                 report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT_VERIFY=y, not run")
@@ -238,11 +245,16 @@ def main():
                 report("ok", "cow_context/verify", d)
 
     # (c) dmesg scan
+    # "!after:RE": a line is allowed if one of the AFTER_LINES lines before
+    # it matches RE (the report a known warning's header starts).
     rules = [p for p in read(dre).splitlines() if p and not p.startswith("#")]
     pats = [re.compile(p) for p in rules if not p.startswith("!")]
-    allowed = [re.compile(p[1:]) for p in rules if p.startswith("!")]
-    bad = [l for l in dmesg.splitlines()
-           if any(p.search(l) for p in pats) and not any(a.search(l) for a in allowed)]
+    after = [re.compile(p[7:]) for p in rules if p.startswith("!after:")]
+    allowed = [re.compile(p[1:]) for p in rules if p.startswith("!") and not p.startswith("!after:")]
+    dl = dmesg.splitlines()
+    bad = [l for i, l in enumerate(dl)
+           if any(p.search(l) for p in pats) and not any(a.search(l) for a in allowed) and
+           not any(a.search(h) for a in after for h in dl[max(0, i - AFTER_LINES):i])]
     if not dmesg:
         report("FAIL", "dmesg", "no dmesg captured")
     elif bad:

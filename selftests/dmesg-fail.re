@@ -1,5 +1,7 @@
 # Python regular expressions: a dmesg line matching any of them fails vmtest,
-# unless it also matches one of the "!" lines (a report a test asks for).
+# unless it also matches one of the "!" lines (a report a test asks for),
+# or one of the 6 lines before it matches an "!after:" line (the header
+# of a known report: its "Call Trace:" is allowed, nothing else is).
 WARNING:
 BUG:
 Oops
@@ -30,3 +32,9 @@ cow_context: .*mismatch
 # run_vmtests.sh's gup_test category dumps pages on purpose
 # (gup_test -ct -F 0x1: "dump_pages() test").
 !page dumped because: gup_test: dump_pages\(\) test
+# hmm-tests: test_hmm's dmirror_devmem_fault_alloc_and_copy() asks for a
+# THP with __GFP_NORETRY and no __GFP_NOWARN, and falls back to small pages
+# when it fails; under the debug kernel's memory pressure (KASAN) it does,
+# and warn_alloc() prints a trace (session 18). Upstream's driver, not a
+# report of the kernel under test.
+!after:^\[[ 0-9.]+\] hmm-tests: page allocation failure: order:9, mode:0x[0-9a-f]+\([A-Z_|]*__GFP_NORETRY
