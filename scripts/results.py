@@ -8,6 +8,8 @@ nothing failed. Used by scripts/vmtest:
 
   results.py RES PLAN CONFIG KUNIT_EXPECTED DMESG_RE KUNIT_PY
   results.py --kunit RES KUNIT_PY     (scripts/run: one line of KUnit results)
+  results.py --slab BASE_RES RES LABEL (scripts/check: the slab memory the
+                                        plan left, base vs LABEL)
 
 KUnit results come from the kernel's own KTAP parser, KUNIT_PY
 (tools/testing/kunit/kunit.py parse), the plan from scripts/plan.py."""
@@ -33,6 +35,51 @@ def read(path, default=""):
             return f.read()
     except OSError:
         return default
+
+
+# The caches of the anonymous reverse map, old and new (P1 of scripts/bench
+# reads the same ones).
+SLAB_CACHES = ("anon_vma", "anon_vma_chain", "cow_context", "kmalloc")
+
+
+def slab_memory(res):
+    """Of RES/slabinfo.txt and RES/meminfo.txt (selftests/guest-run.sh):
+    {cache: (objects, KiB)} for SLAB_CACHES (every cow_context* cache summed
+    under cow_context, every kmalloc-* one under kmalloc: the series' Rust
+    objects are kmalloc()ed) and "Slab": (None, KiB); None if the run has
+    none."""
+    text = read(os.path.join(res, "slabinfo.txt"))
+    mem = re.search(r"^Slab:\s+(\d+) kB", read(os.path.join(res, "meminfo.txt")), re.M)
+    if not text or not mem:
+        return None
+    out = {c: (0, 0.0) for c in SLAB_CACHES}
+    for line in text.splitlines():
+        f = line.split()
+        # name active_objs num_objs objsize ...
+        if len(f) < 4 or not f[1].isdigit():
+            continue
+        c = "cow_context" if f[0].startswith("cow_context") else \
+            "kmalloc" if f[0].startswith("kmalloc-") else f[0]
+        if c in out:
+            n, kib = out[c]
+            out[c] = (n + int(f[1]), kib + int(f[1]) * int(f[3]) / 1024)
+    out["Slab"] = (None, float(mem.group(1)))
+    return out
+
+
+def slab_line(m):
+    return ", ".join("%s %.0f KiB%s" % (c, kib, "" if n is None else " (%d)" % n)
+                     for c, (n, kib) in m.items())
+
+
+def slab_compare(base, res, label):
+    b, o = slab_memory(base), slab_memory(res)
+    if not b or not o:
+        print("slab after the plan: not recorded in %s" % (base if not b else res))
+        return 0
+    print("slab after the plan, base -> %s: " % label + ", ".join(
+        "%s %.0f -> %.0f KiB" % (c, b[c][1], o[c][1]) for c in o))
+    return 0
 
 
 def kunit_suites(dmesg_path, kunit_py, json_path):
@@ -116,6 +163,8 @@ def main():
         return 0 if len(sys.argv) > 1 else 1
     if len(sys.argv) == 4 and sys.argv[1] == "--kunit":
         return kunit_line(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--slab":
+        return slab_compare(*sys.argv[2:5])
     res, plan, config, kexp, dre, kunit_py = sys.argv[1:7]
     dmesg = read(os.path.join(res, "dmesg.txt"))
     passed = failed = skipped = 0
@@ -289,6 +338,11 @@ def main():
                        len(set(after) | set(before)),
                        len({x for v in before.values() for x in v}),
                        len({x for v in after.values() for x in v})))
+
+    # (f) what the plan left in the rmap's slab caches (a figure, not a check)
+    m = slab_memory(res)
+    if m:
+        report("ok", "slab", "after the plan: " + slab_line(m))
 
     print("\n".join(lines))
     print(f"{passed} passed, {failed} failed, {skipped} skipped")

@@ -4,7 +4,8 @@
 # usage: guest-run.sh RESULTS_DIR SELFTESTS_BIN_DIR RUNLIST
 # RUNLIST: "NAME TIMEOUT COMMAND" lines (scripts/plan.py runlist). For each:
 # RESULTS_DIR/NAME.log (output), NAME.rc (exit status) and NAME.time; then
-# dmesg.txt, vmstat.txt and done.
+# dmesg.txt, vmstat.txt, slabinfo.txt and meminfo.txt (after every cache
+# is shrunk: what the plan left allocated) and done.
 res=$1 bin=$2 runlist=$3
 
 # Swap on zram, so that MADV_PAGEOUT and the swapped-out variants work.
@@ -56,5 +57,13 @@ fi
 [ -r /proc/lockdep ] && cat /proc/lockdep >"$res/lockdep.txt"
 dmesg >"$res/dmesg.txt"
 cat /proc/vmstat >"$res/vmstat.txt"
+# The slab memory the plan left behind (scripts/results.py: anon_vma,
+# anon_vma_chain, cow_context*, Slab): per-CPU slabs and sheaves flushed
+# first, as P1 of scripts/bench does, and a pause for RCU-freed objects.
+sleep 1
+for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f"; done 2>/dev/null
+sleep 1
+cat /proc/slabinfo >"$res/slabinfo.txt" 2>/dev/null
+cat /proc/meminfo >"$res/meminfo.txt"
 grep -E '^(Node|MemTotal|SwapTotal)' /proc/meminfo >>"$res/guest.log" 2>/dev/null
 echo done >"$res/done"

@@ -18,6 +18,11 @@
  * "rmap_total" adds anon_vma, anon_vma_chain, cow_context*, kmalloc and
  * kmalloc_large: all but the VMA and maple tree caches.
  *
+ * The whole system's figures, in KiB: "boot_*" before the parent maps
+ * anything (the guest as booted), "zygote_*" with the last round's children
+ * alive (a zygote-like tree), for anon_vma, anon_vma_chain, cow_context*,
+ * kmalloc, kmalloc_large and slab_total.
+ *
  * Each snapshot follows a one-second pause, so that objects freed after
  * an RCU grace period (maple nodes) are gone; @warm warm-up rounds go
  * unreported.
@@ -124,7 +129,8 @@ int main(int argc, char **argv)
 	long vmas = 1000, children = 50, pages = 4, rounds = 1, warm = 1;
 	long lines, r, i, j;
 	size_t stride;
-	double s0[NALL], s1[NALL];
+	double s0[NALL], s1[NALL], boot[NALL];
+	char name[64];
 	char *base;
 	int opt;
 
@@ -144,6 +150,7 @@ int main(int argc, char **argv)
 		fail("-v and -c must be positive");
 	pin_to_cpu(0);
 	stride = 2 * page_size;
+	slab_bytes(boot);
 	lines = count_maps();
 	base = map_gapped(vmas, 1);
 	lines = count_maps() - lines;
@@ -204,6 +211,14 @@ int main(int argc, char **argv)
 			 s0[ANON_VMA] - s0[AVC] - s0[COW_CONTEXT] -
 			 s0[KMALLOC] - s0[KMALLOC_LARGE]) /
 			children / 1024);
+	}
+	for (i = 0; i < NALL; i++) {
+		if (i == MAPLE || i == VMA)
+			continue;
+		snprintf(name, sizeof(name), "boot_%s", cat_name[i]);
+		resultl(name, vmas, "KiB", boot[i] / 1024);
+		snprintf(name, sizeof(name), "zygote_%s", cat_name[i]);
+		resultl(name, vmas, "KiB", s1[i] / 1024);
 	}
 	return 0;
 }
