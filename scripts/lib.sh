@@ -50,7 +50,7 @@ fi
 COWCTX_OPTION=CONFIG_ANON_COW_CONTEXT
 # Debug options of the series: on in the tested kernel, off in the one
 # scripts/bench measures (scripts/build --perf).
-COWCTX_DEBUG_OPTIONS="CONFIG_ANON_COW_CONTEXT_VERIFY"
+COWCTX_DEBUG_OPTIONS="CONFIG_ANON_COW_CONTEXT_VERIFY CONFIG_ANON_COW_CONTEXT_SEARCH"
 
 die() { echo "error: $*" >&2; exit 1; }
 note() { echo "== $*"; }

@@ -293,6 +293,30 @@ def main():
             else:
                 report("ok", "cow_context/verify", d)
 
+    # (b3) the search check: a share of the walks (every walk of the
+    # series' oracle tests) was compared against a search of every mm for
+    # the folio; none may have missed a mapping the search found.
+    if re.search(r"^CONFIG_ANON_COW_CONTEXT_SEARCH=y$", cfg, re.M):
+        vm = {}
+        for l in read(os.path.join(res, "vmstat.txt")).splitlines():
+            k, _, v = l.partition(" ")
+            if k.startswith("cow_context_search"):
+                vm[k[len("cow_context_"):]] = int(v)
+        if "search_miss" not in vm:
+            report("FAIL", "cow_context/search", "no cow_context_search counters in /proc/vmstat")
+        else:
+            for k in ("search_skipped", "search_checked"):
+                vm.setdefault(k, -1)
+            d = ("walks searched %(search)d (skipped %(search_skipped)d), places found "
+                 "%(search_mapped)d, checked %(search_checked)d, unchecked "
+                 "%(search_unchecked)d, missed %(search_miss)d" % vm)
+            if vm["search_miss"] != 0:
+                report("FAIL", "cow_context/search", d)
+            elif vm["search"] <= 0 or vm["search_checked"] <= 0:
+                report("FAIL", "cow_context/search", d + " (nothing was checked)")
+            else:
+                report("ok", "cow_context/search", d)
+
     # (c) dmesg scan
     # "!after:RE": a line is allowed if one of the AFTER_LINES lines before
     # it matches RE (the report a known warning's header starts).
