@@ -218,6 +218,7 @@ def main():
     cases = []
     has_series = re.search(r"^CONFIG_ANON_COW_CONTEXT=y$", cfg, re.M)
     has_verify = re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M)
+    has_search = re.search(r"^CONFIG_ANON_COW_CONTEXT_SEARCH=y$", cfg, re.M)
     # scripts/vmtest's factor on the plan's timeouts (debug kernels: 4).
     scale = read(os.path.join(res, "timeout-scale")).strip()
     scale = int(scale) if scale.isdigit() else 1
@@ -232,7 +233,9 @@ def main():
             if not has_series:
                 report("SKIP", f"selftest/{name}", "needs CONFIG_ANON_COW_CONTEXT=y, not run")
                 continue
-            policy = "run" if has_verify else "any"
+            # Either check (the oracle, or the production kernel's search)
+            # makes the series' tests run every case.
+            policy = "run" if has_verify or has_search else "any"
         rcs = read(os.path.join(res, name + ".rc")).strip()
         if rcs == "" and not os.path.exists(os.path.join(res, "only")):
             report("FAIL", f"selftest/{name}", "did not run")
@@ -316,6 +319,20 @@ def main():
                 report("FAIL", "cow_context/search", d + " (nothing was checked)")
             else:
                 report("ok", "cow_context/search", d)
+
+    # (b4) the production kernel (the option on, the oracle off): a folio
+    # records its context in folio->mapping, so nothing of the series needs
+    # page_ext (the oracle keeps each folio's anon_vma there). The kernels
+    # built here enable no other page_ext user (page_owner, page table check,
+    # allocation profiling), so any page_ext allocated is the series'.
+    if has_series and not has_verify:
+        m = re.search(r"allocated (\d+) bytes of page_ext", dmesg)
+        if m and int(m.group(1)) > 0:
+            report("FAIL", "cow_context/page_ext",
+                   "%s bytes of page_ext allocated with the oracle off" % m.group(1))
+        else:
+            report("ok", "cow_context/page_ext",
+                   "none allocated (the oracle is off: folio->mapping holds the context)")
 
     # (c) dmesg scan
     # "!after:RE": a line is allowed if one of the AFTER_LINES lines before
