@@ -48,13 +48,13 @@ fi
 
 # Name of the kernel option this series adds.
 COWCTX_OPTION=CONFIG_ANON_COW_CONTEXT
-# Debug options of the series: on in the tested kernel, off in the one
-# scripts/bench measures (scripts/build --perf).
-COWCTX_DEBUG_OPTIONS="CONFIG_ANON_COW_CONTEXT_VERIFY CONFIG_ANON_COW_CONTEXT_SEARCH"
 # The oracle, which keeps anon_vma (and each folio's in page_ext) beside
 # the contexts: off in the production kernel (scripts/build --prod), which
 # keeps the search check.
 COWCTX_ORACLE_OPTION=CONFIG_ANON_COW_CONTEXT_VERIFY
+# Debug options of the series: on in the tested kernel, off in the one
+# scripts/bench measures (scripts/build --perf).
+COWCTX_DEBUG_OPTIONS="$COWCTX_ORACLE_OPTION CONFIG_ANON_COW_CONTEXT_SEARCH"
 
 die() { echo "error: $*" >&2; exit 1; }
 note() { echo "== $*"; }

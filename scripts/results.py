@@ -276,7 +276,7 @@ def main():
 
     # (b2) the CoW-context oracle: every anon rmap walk of the run was
     # checked against the CoW contexts; not one may have missed a mapping.
-    if re.search(r"^CONFIG_ANON_COW_CONTEXT_VERIFY=y$", cfg, re.M):
+    if has_verify:
         vm = dict(cc)
         if "mismatch" not in vm:
             report("FAIL", "cow_context/verify", "no cow_context counters in /proc/vmstat")
@@ -303,7 +303,7 @@ def main():
     # (b3) the search check: a share of the walks (every walk of the
     # series' cow_context selftest) was compared against a search of every
     # mm for the folio; none may have missed a mapping the search found.
-    if re.search(r"^CONFIG_ANON_COW_CONTEXT_SEARCH=y$", cfg, re.M):
+    if has_search:
         vm = dict(cc)
         if "search_miss" not in vm:
             report("FAIL", "cow_context/search", "no cow_context_search counters in /proc/vmstat")
